@@ -1,0 +1,90 @@
+package io.paymentledger.testsupport;
+
+import io.paymentledger.config.KafkaConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * One test class's topics on the shared broker: a unique topic prefix, used exactly like {@code KAFKA_TOPIC_PREFIX}.
+ */
+public final class KafkaNamespace {
+    private final KafkaServer server;
+    private final String topicPrefix;
+
+    KafkaNamespace(KafkaServer server, String topicPrefix) {
+        this.server = server;
+        this.topicPrefix = topicPrefix;
+    }
+
+    /** The unique prefix; topics are {@code <prefix>.<name>}. */
+    public String topicPrefix() {
+        return topicPrefix;
+    }
+
+    public String bootstrapServers() {
+        return server.bootstrapServers();
+    }
+
+    /** What the code under test reads from KAFKA_BOOTSTRAP_SERVERS and KAFKA_TOPIC_PREFIX. */
+    public KafkaConfig config() {
+        return new KafkaConfig(Arrays.asList(bootstrapServers().split(",")), topicPrefix);
+    }
+
+    public String topic(String name) {
+        return topicPrefix + "." + name;
+    }
+
+    /** Creates {@code <prefix>.<name>} for each name and waits until the broker has them. */
+    public void createTopics(int partitions, String... names) {
+        List<NewTopic> topics = new ArrayList<>();
+        for (String name : names) {
+            topics.add(new NewTopic(topic(name), partitions, (short) 1));
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not create topics " + topics, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+
+    /**
+     * Reads {@code <prefix>.<name>} from the beginning, outside any consumer group, until {@code count} records
+     * arrived or {@code timeout} passed, and returns what arrived (the caller asserts on it).
+     */
+    public List<ConsumerRecord<String, byte[]>> readFromBeginning(String name, int count, Duration timeout) {
+        Properties properties = new Properties();
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        properties.put(ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID());
+        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer =
+                     new KafkaConsumer<>(properties, new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic(name)));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (records.size() < count && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+}

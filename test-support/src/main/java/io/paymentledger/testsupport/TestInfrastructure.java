@@ -1,0 +1,138 @@
+package io.paymentledger.testsupport;
+
+import io.paymentledger.config.DatabaseConfig;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.testcontainers.DockerClientFactory;
+
+/**
+ * The real PostgreSQL and Kafka broker of this test JVM, started once and shared; each test class takes its own
+ * database ({@link #newDatabase}) and topic namespace ({@link #newKafkaNamespace}).
+ *
+ * <p>Which servers, in order of preference:
+ * <ol>
+ *   <li>a Docker engine is reachable: Testcontainers, {@code postgres:16} and Redpanda;</li>
+ *   <li>{@code TEST_DATABASE_URL} (with {@code TEST_DATABASE_USER}, {@code TEST_DATABASE_PASSWORD}) and/or
+ *       {@code TEST_KAFKA_BOOTSTRAP_SERVERS} are set: those servers;</li>
+ *   <li>otherwise: embedded PostgreSQL (io.zonky.test) and a KRaft Kafka broker in a child JVM.</li>
+ * </ol>
+ * {@code TEST_INFRASTRUCTURE=docker|external|embedded} forces one choice. The choice is logged once.
+ */
+public final class TestInfrastructure {
+    public static final String TEST_INFRASTRUCTURE = "TEST_INFRASTRUCTURE";
+    public static final String TEST_DATABASE_URL = "TEST_DATABASE_URL";
+    public static final String TEST_DATABASE_USER = "TEST_DATABASE_USER";
+    public static final String TEST_DATABASE_PASSWORD = "TEST_DATABASE_PASSWORD";
+    public static final String TEST_KAFKA_BOOTSTRAP_SERVERS = "TEST_KAFKA_BOOTSTRAP_SERVERS";
+
+    private static final Logger log = LoggerFactory.getLogger(TestInfrastructure.class);
+    private static TestInfrastructure instance;
+
+    private final PostgresServer postgres;
+    private final KafkaServer kafka;
+    private final AtomicInteger sequence = new AtomicInteger();
+    private final String runId = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
+
+    private TestInfrastructure(PostgresServer postgres, KafkaServer kafka) {
+        this.postgres = postgres;
+        this.kafka = kafka;
+    }
+
+    /** The shared servers, started on first use. */
+    public static synchronized TestInfrastructure get() {
+        if (instance == null) {
+            instance = startAll();
+            Runtime.getRuntime().addShutdownHook(new Thread(instance::closeQuietly, "test-infrastructure-shutdown"));
+        }
+        return instance;
+    }
+
+    /** A new, migrated database of its own for one test class. Close it when the class is done. */
+    public TestDatabase newDatabase(String label) {
+        String name = uniqueName(label);
+        TestDatabase.create(postgres.admin(), name);
+        return TestDatabase.open(postgres.forDatabase(name), name);
+    }
+
+    /** A new topic namespace (a unique topic prefix) for one test class. */
+    public KafkaNamespace newKafkaNamespace(String label) {
+        return new KafkaNamespace(kafka, uniqueName(label).replace('_', '-'));
+    }
+
+    /** The shared broker; {@link KafkaServer#restartable()} tells whether outage tests can stop it. */
+    public KafkaServer kafka() {
+        return kafka;
+    }
+
+    /** The PostgreSQL server's maintenance connection. */
+    public DatabaseConfig postgresAdmin() {
+        return postgres.admin();
+    }
+
+    private String uniqueName(String label) {
+        String clean = label.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
+        if (clean.length() > 30) {
+            clean = clean.substring(clean.length() - 30);
+        }
+        return "t" + runId + "_" + sequence.incrementAndGet() + "_" + clean.replaceAll("^_+|_+$", "");
+    }
+
+    private static TestInfrastructure startAll() {
+        String forced = env(TEST_INFRASTRUCTURE).orElse("auto").toLowerCase(Locale.ROOT);
+        boolean docker = switch (forced) {
+            case "docker" -> true;
+            case "external", "embedded" -> false;
+            case "auto" -> dockerAvailable();
+            default -> throw new IllegalStateException(TEST_INFRASTRUCTURE + ": '" + forced
+                    + "' is not one of auto, docker, external, embedded");
+        };
+        boolean embeddedOnly = forced.equals("embedded");
+        PostgresServer postgres = docker ? ContainerPostgresServer.start() : startPostgres(embeddedOnly);
+        KafkaServer kafka = docker ? ContainerKafkaServer.launch() : startKafka(embeddedOnly);
+        log.info("Test infrastructure ({}): {}; {}", forced, postgres.description(), kafka.description());
+        return new TestInfrastructure(postgres, kafka);
+    }
+
+    private static PostgresServer startPostgres(boolean embeddedOnly) {
+        Optional<String> url = embeddedOnly ? Optional.empty() : env(TEST_DATABASE_URL);
+        if (url.isPresent()) {
+            return new ExternalPostgresServer(new DatabaseConfig(url.get(),
+                    env(TEST_DATABASE_USER).orElse("postgres"), env(TEST_DATABASE_PASSWORD).orElse("")));
+        }
+        return EmbeddedPostgresServer.start();
+    }
+
+    private static KafkaServer startKafka(boolean embeddedOnly) {
+        Optional<String> servers = embeddedOnly ? Optional.empty() : env(TEST_KAFKA_BOOTSTRAP_SERVERS);
+        if (servers.isPresent()) {
+            return new ExternalKafkaServer(servers.get());
+        }
+        return ChildJvmKafkaBroker.launch(Path.of(System.getProperty("java.io.tmpdir"), "payment-ledger-tests"));
+    }
+
+    private static boolean dockerAvailable() {
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        } catch (RuntimeException | LinkageError e) {
+            log.debug("No Docker engine: {}", e.toString());
+            return false;
+        }
+    }
+
+    private static Optional<String> env(String name) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+    }
+
+    private void closeQuietly() {
+        try {
+            kafka.close();
+        } finally {
+            postgres.close();
+        }
+    }
+}
