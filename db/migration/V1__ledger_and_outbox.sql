@@ -21,8 +21,9 @@ CREATE TABLE account (
 
 CREATE TABLE payment (
     payment_id           text        NOT NULL PRIMARY KEY,
-    payer_account_id     text        NOT NULL REFERENCES account (account_id),
-    payee_account_id     text        NOT NULL REFERENCES account (account_id),
+    -- No foreign keys: a payment declined for an unknown account is recorded too.
+    payer_account_id     text        NOT NULL,
+    payee_account_id     text        NOT NULL,
     amount_minor         bigint      NOT NULL,
     currency             char(3)     NOT NULL,
     status               text        NOT NULL,
@@ -86,16 +87,20 @@ CREATE TABLE outbox_event (
     -- relay state
     status               text        NOT NULL DEFAULT 'pending',
     attempts             integer     NOT NULL DEFAULT 0,
+    next_attempt_at      timestamptz NOT NULL DEFAULT now(),
     claimed_by           text,
     claimed_until        timestamptz,
     last_error           text,
+    first_failure_at     timestamptz,
+    last_failure_at      timestamptz,
     published_at         timestamptz,
     CONSTRAINT outbox_event_event_id_unique UNIQUE (event_id),
     CONSTRAINT outbox_event_aggregate_version_unique UNIQUE (aggregate_type, aggregate_id, aggregate_version),
     CONSTRAINT outbox_event_event_id_ulid CHECK (event_id ~ '^[0-9A-HJKMNP-TV-Z]{26}$'),
     CONSTRAINT outbox_event_aggregate_version_positive CHECK (aggregate_version >= 1),
     CONSTRAINT outbox_event_event_version_positive CHECK (event_version >= 1),
-    CONSTRAINT outbox_event_status_known CHECK (status IN ('pending', 'published', 'dead'))
+    CONSTRAINT outbox_event_status_known CHECK (status IN ('pending', 'published', 'dead')),
+    CONSTRAINT outbox_event_attempts_not_negative CHECK (attempts >= 0)
 );
 -- The relay's work queue: only pending rows, in insertion order.
 CREATE INDEX outbox_event_pending_idx ON outbox_event (id) WHERE status = 'pending';

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class TestInfrastructureIT {
+class SharedInfrastructureIT {
     private static TestDatabase database;
     private static KafkaNamespace kafka;
 

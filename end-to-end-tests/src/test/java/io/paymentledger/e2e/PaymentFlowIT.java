@@ -1,0 +1,187 @@
+package io.paymentledger.e2e;
+
+import static io.paymentledger.db.jooq.Tables.NOTIFICATION;
+import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.paymentledger.consumer.ConsumerSettings;
+import io.paymentledger.consumer.ConsumptionListener;
+import io.paymentledger.consumer.Envelope;
+import io.paymentledger.consumer.NotificationService;
+import io.paymentledger.ledger.AuthorizationResult;
+import io.paymentledger.ledger.AuthorizePayment;
+import io.paymentledger.ledger.DeclineReason;
+import io.paymentledger.ledger.IdempotencyConflictException;
+import io.paymentledger.ledger.Ledger;
+import io.paymentledger.ledger.Money;
+import io.paymentledger.ledger.OpenAccount;
+import io.paymentledger.relay.Backoff;
+import io.paymentledger.relay.Relay;
+import io.paymentledger.relay.RelayConfig;
+import io.paymentledger.relay.TopicRouting;
+import io.paymentledger.schemas.EventSchemas;
+import io.paymentledger.schemas.Json;
+import io.paymentledger.testsupport.KafkaNamespace;
+import io.paymentledger.testsupport.TestDatabase;
+import io.paymentledger.testsupport.TestInfrastructure;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The whole path on real PostgreSQL and a real broker: ledger -> outbox row -> relay -> Kafka -> consumer. */
+class PaymentFlowIT {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final EventSchemas SCHEMAS = EventSchemas.load();
+
+    private static TestDatabase database;
+    private static KafkaNamespace kafka;
+    private static Ledger ledger;
+    private static Relay relay;
+    private static NotificationService consumer;
+    private static final Map<String, Envelope> consumed = new ConcurrentHashMap<>();
+
+    @BeforeAll
+    static void startTheProduct() {
+        database = TestInfrastructure.get().newDatabase("payment-flow");
+        kafka = TestInfrastructure.get().newKafkaNamespace("payment-flow");
+        kafka.createTopics(3, "paymentauthorized", "paymentdeclined", "dlq");
+        ledger = Ledger.postgres(database.dsl(), Clock.systemUTC(), SCHEMAS);
+        ledger.openAccount(new OpenAccount("alice", "EUR", 10_000));
+        ledger.openAccount(new OpenAccount("bob", "EUR", 0));
+
+        relay = Relay.create(new RelayConfig(database.config(), kafka.config(), TopicRouting.EVENT_TYPE, 100,
+                Duration.ofMillis(100), Duration.ofSeconds(10), new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(5)),
+                "e2e-relay"), database.dataSource(), Clock.systemUTC());
+        relay.start();
+        consumer = new NotificationService(
+                new ConsumerSettings(database.config(), kafka.config(), "sample-notification-service"),
+                database.dataSource(), Clock.systemUTC(), new ConsumptionListener() {
+                    @Override
+                    public void processed(Envelope envelope, boolean duplicate) {
+                        consumed.put(envelope.eventId(), envelope);
+                    }
+                });
+        consumer.start();
+    }
+
+    @AfterAll
+    static void stopTheProduct() {
+        consumer.close();
+        relay.close();
+        database.close();
+    }
+
+    @Test
+    void authorizedPaymentReachesKafkaAsAValidEnvelopeAndBecomesANotification() {
+        AuthorizationResult result = ledger.authorize(new AuthorizePayment("order-1", "alice", "bob",
+                Money.of(1_234, "EUR"), "req-1"));
+        assertThat(result).isInstanceOf(AuthorizationResult.Authorized.class);
+
+        ConsumerRecord<String, byte[]> record = awaitRecord("paymentauthorized", result.paymentId());
+        assertThat(record.topic()).isEqualTo(kafka.topicPrefix() + ".paymentauthorized");
+        assertThat(record.key()).isEqualTo(result.paymentId());
+        assertThat(headers(record)).containsEntry("event_id", result.eventId())
+                .containsEntry("event_type", "PaymentAuthorized")
+                .containsEntry("content-type", "application/json");
+        JsonNode envelope = json(record);
+        assertThat(SCHEMAS.validateEnvelope(envelope)).isEmpty();
+        assertThat(SCHEMAS.validatePayload("PaymentAuthorized", 1, envelope.get("payload"))).isEmpty();
+        assertThat(envelope.get("event_id").asText()).isEqualTo(result.eventId());
+        assertThat(envelope.get("event_type").asText()).isEqualTo("PaymentAuthorized");
+        assertThat(envelope.get("event_version").asInt()).isEqualTo(1);
+        assertThat(envelope.get("aggregate_type").asText()).isEqualTo("Payment");
+        assertThat(envelope.get("aggregate_id").asText()).isEqualTo(result.paymentId());
+        assertThat(envelope.get("aggregate_version").asLong()).isEqualTo(1);
+        assertThat(envelope.get("correlation_id").asText()).isEqualTo("req-1");
+        assertThat(envelope.get("payload").get("amount_minor").asLong()).isEqualTo(1_234);
+        assertThat(envelope.get("payload").get("currency").asText()).isEqualTo("EUR");
+        assertThat(envelope.get("payload").get("payer_account_id").asText()).isEqualTo("alice");
+
+        await().atMost(WAIT).until(() -> consumed.containsKey(result.eventId()));
+        assertThat(notificationFor(result.eventId())).isEqualTo("Payment " + result.paymentId() + " authorized: 12.34 EUR");
+        assertThat(outboxStatus(result.eventId())).isEqualTo("published");
+        assertThat(ledger.balance("alice").orElseThrow().heldMinor()).isGreaterThanOrEqualTo(1_234);
+    }
+
+    @Test
+    void paymentWithoutFundsIsDeclinedAndPublishedAsPaymentDeclinedWithTheReason() {
+        long heldBefore = ledger.balance("alice").orElseThrow().heldMinor();
+        AuthorizationResult result = ledger.authorize(new AuthorizePayment("order-too-big", "alice", "bob",
+                Money.of(1_000_000, "EUR"), null));
+
+        assertThat(result).isEqualTo(new AuthorizationResult.Declined(result.paymentId(), result.eventId(),
+                DeclineReason.INSUFFICIENT_FUNDS));
+        assertThat(ledger.balance("alice").orElseThrow().heldMinor()).isEqualTo(heldBefore);
+        ConsumerRecord<String, byte[]> record = awaitRecord("paymentdeclined", result.paymentId());
+        JsonNode envelope = json(record);
+        assertThat(SCHEMAS.validateEnvelope(envelope)).isEmpty();
+        assertThat(headers(record)).containsEntry("event_type", "PaymentDeclined");
+        assertThat(envelope.get("correlation_id").isNull()).isTrue();
+        assertThat(envelope.get("payload").get("reason").asText()).isEqualTo("insufficient_funds");
+        await().atMost(WAIT).until(() -> consumed.containsKey(result.eventId()));
+        assertThat(notificationFor(result.eventId())).contains("declined (insufficient_funds)");
+    }
+
+    @Test
+    void retriedCommandReturnsTheFirstResultAndPublishesOneEvent() {
+        AuthorizePayment command = new AuthorizePayment("order-retried", "alice", "bob", Money.of(100, "EUR"), null);
+        AuthorizationResult first = ledger.authorize(command);
+        AuthorizationResult retry = ledger.authorize(command);
+
+        assertThat(retry).isEqualTo(first);
+        assertThat(database.dsl().fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.AGGREGATE_ID.eq(first.paymentId()))).isOne();
+        assertThatThrownBy(() -> ledger.authorize(new AuthorizePayment("order-retried", "alice", "bob",
+                Money.of(999, "EUR"), null)))
+                .isInstanceOf(IdempotencyConflictException.class)
+                .hasMessageContaining("order-retried");
+        awaitRecord("paymentauthorized", first.paymentId());
+        await().atMost(WAIT).until(() -> consumed.containsKey(first.eventId()));
+        assertThat(kafka.readFromBeginning("paymentauthorized", Integer.MAX_VALUE, Duration.ofSeconds(3)))
+                .filteredOn(record -> first.paymentId().equals(record.key()))
+                .hasSize(1);
+    }
+
+    private static ConsumerRecord<String, byte[]> awaitRecord(String topic, String key) {
+        return await().atMost(WAIT).until(
+                () -> kafka.readFromBeginning(topic, Integer.MAX_VALUE, Duration.ofSeconds(2)).stream()
+                        .filter(record -> key.equals(record.key())).findFirst(),
+                java.util.Optional::isPresent).orElseThrow();
+    }
+
+    private static Map<String, String> headers(ConsumerRecord<String, byte[]> record) {
+        Map<String, String> headers = new java.util.HashMap<>();
+        for (Header header : record.headers()) {
+            headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
+        }
+        return headers;
+    }
+
+    private static JsonNode json(ConsumerRecord<String, byte[]> record) {
+        try {
+            return Json.mapper().readTree(record.value());
+        } catch (java.io.IOException e) {
+            throw new AssertionError("record value is not JSON", e);
+        }
+    }
+
+    private static String notificationFor(String eventId) {
+        return database.dsl().select(NOTIFICATION.MESSAGE).from(NOTIFICATION)
+                .where(NOTIFICATION.EVENT_ID.eq(eventId)).fetchSingle(NOTIFICATION.MESSAGE);
+    }
+
+    private static String outboxStatus(String eventId) {
+        return database.dsl().select(OUTBOX_EVENT.STATUS).from(OUTBOX_EVENT)
+                .where(OUTBOX_EVENT.EVENT_ID.eq(eventId)).fetchSingle(OUTBOX_EVENT.STATUS);
+    }
+
+}

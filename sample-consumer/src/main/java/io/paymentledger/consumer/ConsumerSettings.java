@@ -1,0 +1,36 @@
+package io.paymentledger.consumer;
+
+import io.paymentledger.config.ConfigException;
+import io.paymentledger.config.DatabaseConfig;
+import io.paymentledger.config.Env;
+import io.paymentledger.config.KafkaConfig;
+import java.util.Objects;
+
+/**
+ * The consumer's configuration, read from the environment once at start-up.
+ *
+ * @param database {@code DATABASE_URL}, {@code DATABASE_USER}, {@code DATABASE_PASSWORD}: where the inbox and the
+ *                 notifications live
+ * @param kafka    {@code KAFKA_BOOTSTRAP_SERVERS}, {@code KAFKA_TOPIC_PREFIX}
+ * @param groupId  {@code CONSUMER_GROUP_ID}: the Kafka consumer group and inbox namespace, default
+ *                 {@code sample-notification-service}
+ */
+public record ConsumerSettings(DatabaseConfig database, KafkaConfig kafka, String groupId) {
+    public static final String CONSUMER_GROUP_ID = "CONSUMER_GROUP_ID";
+    public static final String DEFAULT_GROUP_ID = "sample-notification-service";
+
+    public ConsumerSettings {
+        Objects.requireNonNull(database, "database");
+        Objects.requireNonNull(kafka, "kafka");
+        Objects.requireNonNull(groupId, "groupId");
+        if (!groupId.matches("^[A-Za-z0-9._-]{1,200}$")) {
+            throw new ConfigException(CONSUMER_GROUP_ID, "'" + groupId
+                    + "' is not a valid group id; use 1-200 characters of A-Z a-z 0-9 . _ -");
+        }
+    }
+
+    public static ConsumerSettings fromEnv(Env env) {
+        return new ConsumerSettings(DatabaseConfig.fromEnv(env), KafkaConfig.fromEnv(env),
+                env.string(CONSUMER_GROUP_ID, DEFAULT_GROUP_ID));
+    }
+}

@@ -1,0 +1,150 @@
+package io.paymentledger.consumer;
+
+import io.paymentledger.db.Database;
+import io.paymentledger.schemas.EventSchemas;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jooq.DSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The downstream notification service: consumes every {@code <prefix>.payment*} topic, validates each record,
+ * applies each event once (inbox in PostgreSQL, same transaction as the notification) and commits offsets only
+ * after the database commit. Invalid records are reported and skipped, never retried forever.
+ */
+public final class NotificationService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(NotificationService.class);
+
+    private final ConsumerSettings settings;
+    private final DSLContext dsl;
+    private final Clock clock;
+    private final ConsumptionListener listener;
+    private final EnvelopeValidator validator = new EnvelopeValidator(EventSchemas.load());
+    private final NotificationStore store = new NotificationStore();
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean running;
+    private Thread worker;
+
+    public NotificationService(ConsumerSettings settings, DataSource dataSource, Clock clock,
+                               ConsumptionListener listener) {
+        this.settings = settings;
+        this.dsl = Database.dsl(dataSource);
+        this.clock = clock;
+        this.listener = listener;
+        this.consumer = new KafkaConsumer<>(consumerProperties(settings), new StringDeserializer(),
+                new ByteArrayDeserializer());
+    }
+
+    /** Every ledger event topic of the prefix; the dead-letter topic is not one of them. */
+    static Pattern topicPattern(String prefix) {
+        return Pattern.compile(Pattern.quote(prefix) + "\\.payment.*");
+    }
+
+    private static Properties consumerProperties(ConsumerSettings settings) {
+        Properties properties = new Properties();
+        properties.putAll(settings.kafka().clientProperties());
+        properties.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
+        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // A new group starts at the beginning: nothing published before it joined is skipped.
+        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1_000);
+        // New payment* topics are discovered within 30 s.
+        properties.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 30_000);
+        return properties;
+    }
+
+    /** Starts the consumer thread. */
+    public synchronized void start() {
+        running = true;
+        worker = new Thread(this::loop, "notification-consumer");
+        worker.start();
+    }
+
+    private void loop() {
+        try {
+            consumer.subscribe(topicPattern(settings.kafka().topicPrefix()));
+            log.info("Consuming {}.payment* as group {}", settings.kafka().topicPrefix(), settings.groupId());
+            while (running) {
+                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
+                if (!records.isEmpty()) {
+                    handle(records);
+                }
+            }
+        } catch (WakeupException e) {
+            // close() asked us to stop
+        } finally {
+            consumer.close();
+            stopped.countDown();
+        }
+    }
+
+    private void handle(ConsumerRecords<String, byte[]> records) {
+        List<Envelope> valid = new ArrayList<>(records.count());
+        List<ConsumerRecord<String, byte[]>> invalidRecords = new ArrayList<>();
+        List<Validation.Invalid> verdicts = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            Validation verdict = validator.validate(record.value());
+            if (verdict instanceof Validation.Valid ok) {
+                valid.add(ok.envelope());
+            } else {
+                invalidRecords.add(record);
+                verdicts.add((Validation.Invalid) verdict);
+            }
+        }
+        List<Boolean> applied = dsl.transactionResult(configuration -> applyAll(configuration.dsl(), valid));
+        consumer.commitSync();
+        report(valid, applied, invalidRecords, verdicts);
+    }
+
+    private List<Boolean> applyAll(DSLContext tx, List<Envelope> envelopes) {
+        List<Boolean> applied = new ArrayList<>(envelopes.size());
+        for (Envelope envelope : envelopes) {
+            applied.add(store.applyOnce(tx, settings.groupId(), envelope, clock.instant()));
+        }
+        return applied;
+    }
+
+    private void report(List<Envelope> valid, List<Boolean> applied,
+                        List<ConsumerRecord<String, byte[]>> invalidRecords, List<Validation.Invalid> verdicts) {
+        for (int i = 0; i < valid.size(); i++) {
+            listener.processed(valid.get(i), !applied.get(i));
+        }
+        for (int i = 0; i < invalidRecords.size(); i++) {
+            ConsumerRecord<String, byte[]> record = invalidRecords.get(i);
+            Validation.Invalid verdict = verdicts.get(i);
+            log.warn("Rejected record {}-{}@{}: {}: {}", record.topic(), record.partition(), record.offset(),
+                    verdict.reason().code(), verdict.detail());
+            listener.rejected(record.topic(), record.partition(), record.offset(), verdict);
+        }
+    }
+
+    /** Stops after the current batch is committed. */
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            if (worker != null && !stopped.await(30, TimeUnit.SECONDS)) {
+                log.warn("Consumer did not stop within 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
