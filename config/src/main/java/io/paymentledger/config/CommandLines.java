@@ -17,7 +17,18 @@ public final class CommandLines {
     }
 
     public static int execute(Object command, String... args) {
+        return execute(command, null, null, args);
+    }
+
+    /** As {@link #execute(Object, String...)}, writing to {@code out} and {@code err} (null: the process's own). */
+    public static int execute(Object command, java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine commandLine = new CommandLine(command);
+        if (out != null) {
+            commandLine.setOut(out);
+        }
+        if (err != null) {
+            commandLine.setErr(err);
+        }
         commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
             if (exception instanceof ConfigException) {
                 line.getErr().println("configuration error: " + exception.getMessage());

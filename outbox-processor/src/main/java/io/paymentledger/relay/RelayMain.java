@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code outbox-processor.jar}: the relay's command line and composition root
@@ -27,22 +28,33 @@ public final class RelayMain implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(RelayMain.class);
     private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
-    public static void main(String[] args) {
-        System.exit(CommandLines.execute(new RelayMain(), args));
+    private final Env env;
+
+    public RelayMain(Env env) {
+        this.env = env;
     }
 
-    /** Without a subcommand the relay runs: that is what its container does. */
+    public static void main(String[] args) {
+        System.exit(CommandLines.execute(new RelayMain(Env.system()), args));
+    }
+
+    /** Without a subcommand the service runs: that is what its container does. */
     @Override
     public Integer call() throws InterruptedException {
-        return new Run().call();
+        Run run = new Run();
+        run.main = this;
+        return run.call();
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true,
             description = "Runs the relay until SIGTERM or SIGINT (the default command).")
     static final class Run implements Callable<Integer> {
+        @ParentCommand
+        RelayMain main;
+
         @Override
         public Integer call() throws InterruptedException {
-            RelayConfig config = RelayConfig.fromEnv(Env.system());
+            RelayConfig config = RelayConfig.fromEnv(main.env);
             log.info("Starting relay with {}", config);
             CountDownLatch exited = new CountDownLatch(1);
             try (HikariDataSource dataSource = Database.pool(config.database(), "outbox-relay", 4);

@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
 
 /** {@code sample-consumer.jar}: the notification service's command line and composition root. */
 @Command(name = "sample-consumer.jar", mixinStandardHelpOptions = true, version = "sample-consumer 0.1.0",
@@ -20,21 +21,33 @@ import picocli.CommandLine.Command;
 public final class ConsumerMain implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(ConsumerMain.class);
 
-    public static void main(String[] args) {
-        System.exit(CommandLines.execute(new ConsumerMain(), args));
+    private final Env env;
+
+    public ConsumerMain(Env env) {
+        this.env = env;
     }
 
+    public static void main(String[] args) {
+        System.exit(CommandLines.execute(new ConsumerMain(Env.system()), args));
+    }
+
+    /** Without a subcommand the service runs: that is what its container does. */
     @Override
     public Integer call() throws InterruptedException {
-        return new Run().call();
+        Run run = new Run();
+        run.main = this;
+        return run.call();
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true,
             description = "Consumes until SIGTERM or SIGINT (the default command).")
     static final class Run implements Callable<Integer> {
+        @ParentCommand
+        ConsumerMain main;
+
         @Override
         public Integer call() throws InterruptedException {
-            ConsumerSettings settings = ConsumerSettings.fromEnv(Env.system());
+            ConsumerSettings settings = ConsumerSettings.fromEnv(main.env);
             log.info("Starting notification service with {}", settings);
             CountDownLatch exited = new CountDownLatch(1);
             try (HikariDataSource dataSource = Database.pool(settings.database(), "notification-consumer", 2);

@@ -33,13 +33,16 @@ public final class TestInfrastructure {
     private static TestInfrastructure instance;
 
     private final PostgresServer postgres;
-    private final KafkaServer kafka;
+    private final boolean docker;
+    private final boolean embeddedOnly;
+    private KafkaServer kafka;
     private final AtomicInteger sequence = new AtomicInteger();
     private final String runId = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
 
-    private TestInfrastructure(PostgresServer postgres, KafkaServer kafka) {
+    private TestInfrastructure(PostgresServer postgres, boolean docker, boolean embeddedOnly) {
         this.postgres = postgres;
-        this.kafka = kafka;
+        this.docker = docker;
+        this.embeddedOnly = embeddedOnly;
     }
 
     /** The shared servers, started on first use. */
@@ -60,11 +63,18 @@ public final class TestInfrastructure {
 
     /** A new topic namespace (a unique topic prefix) for one test class. */
     public KafkaNamespace newKafkaNamespace(String label) {
-        return new KafkaNamespace(kafka, uniqueName(label).replace('_', '-'));
+        return new KafkaNamespace(kafka(), uniqueName(label).replace('_', '-'));
     }
 
-    /** The shared broker; {@link KafkaServer#restartable()} tells whether outage tests can stop it. */
-    public KafkaServer kafka() {
+    /**
+     * The shared broker, started on first use (tests that need only PostgreSQL never start one);
+     * {@link KafkaServer#restartable()} tells whether outage tests can stop it.
+     */
+    public synchronized KafkaServer kafka() {
+        if (kafka == null) {
+            kafka = docker ? ContainerKafkaServer.launch() : startKafka(embeddedOnly);
+            log.info("Test Kafka: {}", kafka.description());
+        }
         return kafka;
     }
 
@@ -92,9 +102,10 @@ public final class TestInfrastructure {
         };
         boolean embeddedOnly = forced.equals("embedded");
         PostgresServer postgres = docker ? ContainerPostgresServer.start() : startPostgres(embeddedOnly);
-        KafkaServer kafka = docker ? ContainerKafkaServer.launch() : startKafka(embeddedOnly);
-        log.info("Test infrastructure ({}): {}; {}", forced, postgres.description(), kafka.description());
-        return new TestInfrastructure(postgres, kafka);
+        log.info("Test infrastructure ({}): {}; Kafka: {}", forced, postgres.description(),
+                docker ? "Testcontainers Redpanda" : env(TEST_KAFKA_BOOTSTRAP_SERVERS).filter(s -> !embeddedOnly)
+                        .map(s -> "external at " + s).orElse("embedded KRaft broker in a child JVM"));
+        return new TestInfrastructure(postgres, docker, embeddedOnly);
     }
 
     private static PostgresServer startPostgres(boolean embeddedOnly) {
@@ -128,9 +139,11 @@ public final class TestInfrastructure {
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
     }
 
-    private void closeQuietly() {
+    private synchronized void closeQuietly() {
         try {
-            kafka.close();
+            if (kafka != null) {
+                kafka.close();
+            }
         } finally {
             postgres.close();
         }

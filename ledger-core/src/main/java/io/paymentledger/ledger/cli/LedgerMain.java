@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -35,8 +36,14 @@ public final class LedgerMain implements Runnable {
     @Spec
     CommandSpec spec;
 
+    private final Env env;
+
+    public LedgerMain(Env env) {
+        this.env = env;
+    }
+
     public static void main(String[] args) {
-        System.exit(CommandLines.execute(new LedgerMain(), args));
+        System.exit(CommandLines.execute(new LedgerMain(Env.system()), args));
     }
 
     @Override
@@ -45,14 +52,14 @@ public final class LedgerMain implements Runnable {
     }
 
     /** Opens the pool, runs {@code work}, closes the pool. */
-    static <T> T withDatabase(Function<HikariDataSource, T> work) {
-        DatabaseConfig config = DatabaseConfig.fromEnv(Env.system());
+    <T> T withDatabase(Function<HikariDataSource, T> work) {
+        DatabaseConfig config = DatabaseConfig.fromEnv(env);
         try (HikariDataSource dataSource = Database.pool(config, "ledger-cli", 2)) {
             return work.apply(dataSource);
         }
     }
 
-    static <T> T withLedger(Function<Ledger, T> work) {
+    <T> T withLedger(Function<Ledger, T> work) {
         return withDatabase(dataSource ->
                 work.apply(Ledger.postgres(Database.dsl(dataSource), Clock.systemUTC(), EventSchemas.load())));
     }
@@ -62,10 +69,12 @@ public final class LedgerMain implements Runnable {
     static final class Migrate implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+        @ParentCommand
+        LedgerMain main;
 
         @Override
         public Integer call() {
-            var result = withDatabase(Database::migrate);
+            var result = main.withDatabase(Database::migrate);
             spec.commandLine().getOut().printf("migrated: %d applied, schema now at version %s%n",
                     result.migrationsExecuted, result.targetSchemaVersion == null ? "unchanged" : result.targetSchemaVersion);
             return 0;
@@ -76,6 +85,8 @@ public final class LedgerMain implements Runnable {
     static final class OpenAccountCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+        @ParentCommand
+        LedgerMain main;
         @Option(names = "--id", required = true, description = "Account id (1-64 characters).")
         String accountId;
         @Option(names = "--currency", required = true, description = "ISO 4217 code, e.g. EUR.")
@@ -85,7 +96,7 @@ public final class LedgerMain implements Runnable {
 
         @Override
         public Integer call() {
-            AccountBalance balance = withLedger(ledger ->
+            AccountBalance balance = main.withLedger(ledger ->
                     ledger.openAccount(new OpenAccount(accountId, currency, openingBalanceMinor)));
             print(spec.commandLine().getOut(), balance);
             return 0;
@@ -97,6 +108,8 @@ public final class LedgerMain implements Runnable {
     static final class Authorize implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+        @ParentCommand
+        LedgerMain main;
         @Option(names = "--idempotency-key", required = true, description = "Retry with the same key to be safe.")
         String idempotencyKey;
         @Option(names = "--payer", required = true, description = "Payer account id.")
@@ -112,7 +125,7 @@ public final class LedgerMain implements Runnable {
 
         @Override
         public Integer call() {
-            AuthorizationResult result = withLedger(ledger -> ledger.authorize(new AuthorizePayment(
+            AuthorizationResult result = main.withLedger(ledger -> ledger.authorize(new AuthorizePayment(
                     idempotencyKey, payer, payee, Money.of(amountMinor, currency), correlationId)));
             PrintWriter out = spec.commandLine().getOut();
             // Java 17 has no pattern switch; the sealed interface keeps this chain complete.
@@ -130,12 +143,14 @@ public final class LedgerMain implements Runnable {
     static final class Balance implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+        @ParentCommand
+        LedgerMain main;
         @Parameters(paramLabel = "ACCOUNT_ID")
         String accountId;
 
         @Override
         public Integer call() {
-            var balance = withLedger(ledger -> ledger.balance(accountId));
+            var balance = main.withLedger(ledger -> ledger.balance(accountId));
             if (balance.isEmpty()) {
                 spec.commandLine().getErr().printf("no account '%s'%n", accountId);
                 return 1;
@@ -149,12 +164,14 @@ public final class LedgerMain implements Runnable {
     static final class Payment implements Callable<Integer> {
         @Spec
         CommandSpec spec;
+        @ParentCommand
+        LedgerMain main;
         @Parameters(paramLabel = "PAYMENT_ID")
         String paymentId;
 
         @Override
         public Integer call() {
-            var payment = withLedger(ledger -> ledger.payment(paymentId));
+            var payment = main.withLedger(ledger -> ledger.payment(paymentId));
             if (payment.isEmpty()) {
                 spec.commandLine().getErr().printf("no payment '%s'%n", paymentId);
                 return 1;
