@@ -11,6 +11,7 @@ import io.paymentledger.consumer.ConsumerSettings;
 import io.paymentledger.consumer.ConsumptionListener;
 import io.paymentledger.consumer.Envelope;
 import io.paymentledger.consumer.NotificationService;
+import io.paymentledger.consumer.Validation;
 import io.paymentledger.ledger.AuthorizationResult;
 import io.paymentledger.ledger.AuthorizePayment;
 import io.paymentledger.ledger.DeclineReason;
@@ -30,10 +31,17 @@ import io.paymentledger.testsupport.TestInfrastructure;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,6 +57,7 @@ class PaymentFlowIT {
     private static Relay relay;
     private static NotificationService consumer;
     private static final Map<String, Envelope> consumed = new ConcurrentHashMap<>();
+    private static final List<Validation.Invalid> rejected = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void startTheProduct() {
@@ -69,6 +78,11 @@ class PaymentFlowIT {
                     @Override
                     public void processed(Envelope envelope, boolean duplicate) {
                         consumed.put(envelope.eventId(), envelope);
+                    }
+
+                    @Override
+                    public void rejected(String topic, int partition, long offset, Validation.Invalid verdict) {
+                        rejected.add(verdict);
                     }
                 });
         consumer.start();
@@ -149,6 +163,21 @@ class PaymentFlowIT {
         assertThat(kafka.readFromBeginning("paymentauthorized", Integer.MAX_VALUE, Duration.ofSeconds(3)))
                 .filteredOn(record -> first.paymentId().equals(record.key()))
                 .hasSize(1);
+    }
+
+    @Test
+    void consumerRejectsARecordThatIsNotAnEnvelopeAndKeepsConsuming() throws Exception {
+        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        try (var producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(kafka.topic("paymentauthorized"), "poison",
+                    "{not json".getBytes(StandardCharsets.UTF_8))).get();
+        }
+        await().atMost(WAIT).until(() -> rejected.stream()
+                .anyMatch(verdict -> verdict.reason() == Validation.RejectReason.MALFORMED_JSON));
+
+        AuthorizationResult after = ledger.authorize(new AuthorizePayment("order-after-poison", "alice", "bob",
+                Money.of(1, "EUR"), null));
+        await().atMost(WAIT).until(() -> consumed.containsKey(after.eventId()));
     }
 
     private static ConsumerRecord<String, byte[]> awaitRecord(String topic, String key) {

@@ -84,6 +84,10 @@ public final class Relay implements AutoCloseable {
         } catch (DataAccessException e) {
             log.warn("Relay pass failed on the database, retrying after {}: {}", config.pollInterval(), e.getMessage());
             return 0;
+        } catch (RuntimeException e) {
+            // Never let the worker die silently: the rows stay pending and the next pass retries them.
+            log.error("Relay pass failed, retrying after {}", config.pollInterval(), e);
+            return 0;
         }
     }
 

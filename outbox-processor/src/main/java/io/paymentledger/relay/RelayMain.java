@@ -3,11 +3,11 @@ package io.paymentledger.relay;
 import com.zaxxer.hikari.HikariDataSource;
 import io.paymentledger.config.CommandLines;
 import io.paymentledger.config.Env;
+import io.paymentledger.config.ServiceLifecycle;
 import io.paymentledger.db.Database;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -56,24 +56,19 @@ public final class RelayMain implements Callable<Integer> {
         public Integer call() throws InterruptedException {
             RelayConfig config = RelayConfig.fromEnv(main.env);
             log.info("Starting relay with {}", config);
-            CountDownLatch exited = new CountDownLatch(1);
             try (HikariDataSource dataSource = Database.pool(config.database(), "outbox-relay", 4);
                  Relay relay = Relay.create(config, dataSource, Clock.systemUTC())) {
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> shutDown(relay, exited), "relay-shutdown"));
-                relay.start();
-                exited.await();
+                ServiceLifecycle.runUntilShutdown("relay", relay::start, () -> stop(relay));
             }
             return 0;
         }
 
-        private static void shutDown(Relay relay, CountDownLatch exited) {
-            log.info("Shutdown requested; finishing the in-flight batch (at most {})", SHUTDOWN_TIMEOUT);
+        private static void stop(Relay relay) {
+            log.info("Finishing the in-flight batch (at most {})", SHUTDOWN_TIMEOUT);
             try {
                 relay.stop(SHUTDOWN_TIMEOUT);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } finally {
-                exited.countDown();
             }
         }
     }

@@ -3,10 +3,10 @@ package io.paymentledger.consumer;
 import com.zaxxer.hikari.HikariDataSource;
 import io.paymentledger.config.CommandLines;
 import io.paymentledger.config.Env;
+import io.paymentledger.config.ServiceLifecycle;
 import io.paymentledger.db.Database;
 import java.time.Clock;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -49,16 +49,10 @@ public final class ConsumerMain implements Callable<Integer> {
         public Integer call() throws InterruptedException {
             ConsumerSettings settings = ConsumerSettings.fromEnv(main.env);
             log.info("Starting notification service with {}", settings);
-            CountDownLatch exited = new CountDownLatch(1);
             try (HikariDataSource dataSource = Database.pool(settings.database(), "notification-consumer", 2);
                  NotificationService service = new NotificationService(settings, dataSource, Clock.systemUTC(),
                          new ConsumptionListener() { })) {
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    service.close();
-                    exited.countDown();
-                }, "consumer-shutdown"));
-                service.start();
-                exited.await();
+                ServiceLifecycle.runUntilShutdown("consumer", service::start, service::close);
             }
             return 0;
         }

@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -37,7 +38,10 @@ public final class NotificationService implements AutoCloseable {
     private final EnvelopeValidator validator = new EnvelopeValidator(EventSchemas.load());
     private final NotificationStore store = new NotificationStore();
     private final KafkaConsumer<String, byte[]> consumer;
+    private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
+
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CountDownLatch closing = new CountDownLatch(1);
     private volatile boolean running;
     private Thread worker;
 
@@ -83,7 +87,7 @@ public final class NotificationService implements AutoCloseable {
             while (running) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
                 if (!records.isEmpty()) {
-                    handle(records);
+                    handleOrRewind(records);
                 }
             }
         } catch (WakeupException e) {
@@ -91,6 +95,35 @@ public final class NotificationService implements AutoCloseable {
         } finally {
             consumer.close();
             stopped.countDown();
+        }
+    }
+
+    /**
+     * Handles a batch; if the database or the offset commit fails, rewinds to the batch's first offsets so the same
+     * records come again (the inbox makes the replay harmless) and waits before the next try.
+     */
+    private void handleOrRewind(ConsumerRecords<String, byte[]> records) {
+        try {
+            handle(records);
+        } catch (WakeupException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            log.error("Batch of {} records failed; will retry it after {}", records.count(), RETRY_DELAY, e);
+            for (TopicPartition partition : records.partitions()) {
+                consumer.seek(partition, records.records(partition).get(0).offset());
+            }
+            awaitRetry();
+        }
+    }
+
+    private void awaitRetry() {
+        try {
+            if (closing.await(RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS)) {
+                running = false;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
         }
     }
 
@@ -138,6 +171,7 @@ public final class NotificationService implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        closing.countDown();
         consumer.wakeup();
         try {
             if (worker != null && !stopped.await(30, TimeUnit.SECONDS)) {

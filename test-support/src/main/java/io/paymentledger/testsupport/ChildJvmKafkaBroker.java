@@ -113,6 +113,16 @@ final class ChildJvmKafkaBroker implements KafkaServer {
         Process running = process;
         if (running != null) {
             running.destroyForcibly();
+            running.onExit().join();
+        }
+        deleteRecursively(directory);
+    }
+
+    private static void deleteRecursively(Path root) {
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            log.debug("Could not delete {}: {}", root, e.toString());
         }
     }
 

@@ -78,11 +78,6 @@ public final class TestInfrastructure {
         return kafka;
     }
 
-    /** The PostgreSQL server's maintenance connection. */
-    public DatabaseConfig postgresAdmin() {
-        return postgres.admin();
-    }
-
     private String uniqueName(String label) {
         String clean = label.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
         if (clean.length() > 30) {
