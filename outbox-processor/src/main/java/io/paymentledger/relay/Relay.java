@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running relay: a worker thread that loops over relay passes until closed. While a full batch was claimed it
- * goes on at once; otherwise it waits {@code OUTBOX_POLL_INTERVAL_SECONDS} or until {@link #wakeUp()}.
+ * goes on at once; otherwise it waits until a writer commits (PostgreSQL {@code NOTIFY}, see {@link CommitListener})
+ * or, as a fallback, {@code OUTBOX_POLL_INTERVAL_SECONDS}.
  */
 public final class Relay implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Relay.class);
@@ -22,6 +23,7 @@ public final class Relay implements AutoCloseable {
     private final OutboxRelay relay;
     private final Publisher publisher;
     private final RelayConfig config;
+    private final CommitListener commits;
     private final Semaphore wakeUps = new Semaphore(0);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running;
@@ -31,6 +33,7 @@ public final class Relay implements AutoCloseable {
         this.relay = relay;
         this.publisher = publisher;
         this.config = config;
+        this.commits = new CommitListener(config.database(), this::wakeUp);
     }
 
     /** Wires the relay over a pool; the caller owns the pool. */
@@ -52,6 +55,7 @@ public final class Relay implements AutoCloseable {
             throw new IllegalStateException("relay already started");
         }
         running = true;
+        commits.start();
         worker = new Thread(this::loop, "outbox-relay");
         worker.start();
         log.info("Relay {} started: batch size {}, poll interval {}", config.instanceId(), config.batchSize(),
@@ -103,6 +107,7 @@ public final class Relay implements AutoCloseable {
      */
     public void stop(Duration timeout) throws InterruptedException {
         running = false;
+        commits.close();
         wakeUp();
         if (worker != null && !stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             log.warn("Relay pass did not finish within {}; its rows stay claimed until their claim expires", timeout);
