@@ -244,8 +244,7 @@ final class ChildJvmKafkaBroker implements KafkaServer {
                 "share.coordinator.state.topic.replication.factor=1",
                 "share.coordinator.state.topic.min.isr=1",
                 "group.initial.rebalance.delay.ms=0",
-                "")
-                .concat("\n");
+                "");
     }
 
     private static final String LOGBACK = """

@@ -97,9 +97,7 @@ public final class TestInfrastructure {
         };
         boolean embeddedOnly = forced.equals("embedded");
         PostgresServer postgres = docker ? ContainerPostgresServer.start() : startPostgres(embeddedOnly);
-        log.info("Test infrastructure ({}): {}; Kafka: {}", forced, postgres.description(),
-                docker ? "Testcontainers Redpanda" : env(TEST_KAFKA_BOOTSTRAP_SERVERS).filter(s -> !embeddedOnly)
-                        .map(s -> "external at " + s).orElse("embedded KRaft broker in a child JVM"));
+        log.info("Test infrastructure ({}): {}; Kafka starts on first use", forced, postgres.description());
         return new TestInfrastructure(postgres, docker, embeddedOnly);
     }
 
