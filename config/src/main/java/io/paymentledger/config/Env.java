@@ -30,6 +30,17 @@ public final class Env {
         return Optional.of(value.trim());
     }
 
+    /** Every set variable whose name starts with {@code prefix}, by full name, in name order. */
+    public java.util.SortedMap<String, String> startingWith(String prefix) {
+        java.util.SortedMap<String, String> matching = new java.util.TreeMap<>();
+        variables.forEach((name, value) -> {
+            if (name.startsWith(prefix) && !value.isBlank()) {
+                matching.put(name, value.trim());
+            }
+        });
+        return matching;
+    }
+
     public String required(String name, String whatItIs) {
         return optional(name).orElseThrow(() -> new ConfigException(name,
                 "is not set; set it to " + whatItIs));

@@ -11,62 +11,51 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Publishes through ONE idempotent producer ({@code enable.idempotence=true}, {@code acks=all}): the whole batch is
- * sent asynchronously, then every acknowledgement is awaited. Errors are classified by exception type.
+ * sent asynchronously, then every acknowledgement is awaited. Errors are classified by exception type
+ * ({@link KafkaErrors}).
  */
 final class KafkaPublisher implements Publisher {
     static final String CONTENT_TYPE = "application/json";
 
     private final Producer<String, byte[]> producer;
+    private final ClusterProbe probe;
     private final KafkaConfig kafka;
     private final TopicRouting routing;
     private final EnvelopeWriter envelopes = new EnvelopeWriter();
 
-    KafkaPublisher(Producer<String, byte[]> producer, KafkaConfig kafka, TopicRouting routing) {
+    KafkaPublisher(Producer<String, byte[]> producer, ClusterProbe probe, KafkaConfig kafka, TopicRouting routing) {
         this.producer = producer;
+        this.probe = probe;
         this.kafka = kafka;
         this.routing = routing;
     }
 
-    static KafkaPublisher create(KafkaConfig kafka, TopicRouting routing, String instanceId) {
+    static KafkaPublisher create(RelayConfig config) {
+        Map<String, Object> producerConfig = ProducerSettings.producerConfig(config);
         return new KafkaPublisher(
-                new KafkaProducer<>(producerConfig(kafka, instanceId), new StringSerializer(), new ByteArraySerializer()),
-                kafka, routing);
-    }
-
-    /** The producer settings the relay's guarantees rest on; not overridable. */
-    static Map<String, Object> producerConfig(KafkaConfig kafka, String instanceId) {
-        Map<String, Object> config = new HashMap<>(kafka.clientProperties());
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, "outbox-relay-" + instanceId);
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        // <= 5 in flight keeps per-partition order with idempotence, also across retries.
-        config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
-        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        // Bound how long one batch can wait on a broken broker; the rows are retried, never lost.
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
-        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-        return config;
+                new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer()),
+                ClusterProbe.kafka(producerConfig, ProducerSettings.maxBlock(config.claimTimeout())),
+                config.kafka(), config.routing());
     }
 
     @Override
     public List<PublishResult> publish(List<OutboxRow> rows) throws InterruptedException {
+        Map<String, KafkaException> unusableTopics = unusableTopics(rows);
         List<Future<RecordMetadata>> acks = new ArrayList<>(rows.size());
         for (OutboxRow row : rows) {
-            acks.add(send(row));
+            KafkaException topicError = unusableTopics.get(topicOf(row));
+            acks.add(topicError != null ? CompletableFuture.failedFuture(topicError) : send(row));
         }
         List<PublishResult> results = new ArrayList<>(rows.size());
         for (int i = 0; i < rows.size(); i++) {
@@ -75,15 +64,65 @@ final class KafkaPublisher implements Publisher {
         return results;
     }
 
+    /**
+     * Looks up each topic of the batch before sending, so a missing or invalid topic costs one metadata wait per
+     * pass, not one per record. A metadata timeout means a missing topic if the cluster answers, an outage if not.
+     */
+    private Map<String, KafkaException> unusableTopics(List<OutboxRow> rows) throws InterruptedException {
+        Map<String, KafkaException> unusable = new HashMap<>();
+        Boolean reachable = null;
+        for (String topic : rows.stream().map(this::topicOf).distinct().toList()) {
+            try {
+                producer.partitionsFor(topic);
+            } catch (TimeoutException e) {
+                if (reachable == null) {
+                    reachable = probe.reachable();
+                }
+                unusable.put(topic, reachable ? new UnknownTopicOrPartitionException("topic " + topic
+                        + " does not exist (the cluster answers but has no metadata for it); create it", e) : e);
+            } catch (KafkaException e) {
+                unusable.put(topic, e);
+            }
+        }
+        return unusable;
+    }
+
+    @Override
+    public List<PublishResult> deadLetter(List<DeadLetter> letters) throws InterruptedException {
+        List<Future<RecordMetadata>> acks = new ArrayList<>(letters.size());
+        for (DeadLetter letter : letters) {
+            acks.add(send(new ProducerRecord<>(kafka.deadLetterTopic(), null, letter.row().aggregateId(),
+                    letter.value(), headers(letter.row()))));
+        }
+        List<PublishResult> results = new ArrayList<>(letters.size());
+        for (int i = 0; i < letters.size(); i++) {
+            results.add(await(letters.get(i).row(), acks.get(i)));
+        }
+        return results;
+    }
+
+    @Override
+    public String topicOf(OutboxRow row) {
+        return routing.topic(kafka, row.eventType(), row.aggregateType());
+    }
+
     private Future<RecordMetadata> send(OutboxRow row) {
+        return send(record(row));
+    }
+
+    private Future<RecordMetadata> send(ProducerRecord<String, byte[]> record) {
         try {
-            return producer.send(record(row));
+            return producer.send(record);
         } catch (KafkaException e) {
             return CompletableFuture.failedFuture(e);
         }
     }
 
     ProducerRecord<String, byte[]> record(OutboxRow row) {
+        return new ProducerRecord<>(topicOf(row), null, row.aggregateId(), envelopes.write(row), headers(row));
+    }
+
+    private static RecordHeaders headers(OutboxRow row) {
         RecordHeaders headers = new RecordHeaders();
         headers.add("event_id", utf8(row.eventId()));
         headers.add("event_type", utf8(row.eventType()));
@@ -94,8 +133,7 @@ final class KafkaPublisher implements Publisher {
         if (row.correlationId() != null) {
             headers.add("correlation_id", utf8(row.correlationId()));
         }
-        String topic = routing.topic(kafka, row.eventType(), row.aggregateType());
-        return new ProducerRecord<>(topic, null, row.aggregateId(), envelopes.write(row), headers);
+        return headers;
     }
 
     private static PublishResult await(OutboxRow row, Future<RecordMetadata> ack) throws InterruptedException {
@@ -103,17 +141,8 @@ final class KafkaPublisher implements Publisher {
             ack.get();
             return new PublishResult.Published(row);
         } catch (ExecutionException e) {
-            return classify(row, e.getCause());
+            return KafkaErrors.classify(row, e.getCause());
         }
-    }
-
-    /** Retriable Kafka errors may pass by themselves; everything else is a property of the record. */
-    static PublishResult classify(OutboxRow row, Throwable error) {
-        Exception exception = error instanceof Exception e ? e : new KafkaException(error);
-        if (error instanceof RetriableException) {
-            return new PublishResult.RetryLater(row, exception);
-        }
-        return new PublishResult.Rejected(row, exception);
     }
 
     private static byte[] utf8(String value) {
@@ -123,5 +152,6 @@ final class KafkaPublisher implements Publisher {
     @Override
     public void close() {
         producer.close();
+        probe.close();
     }
 }

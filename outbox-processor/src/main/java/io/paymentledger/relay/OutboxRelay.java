@@ -1,58 +1,114 @@
 package io.paymentledger.relay;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * One relay pass: claim a batch (short transaction), publish it (no transaction open), record the outcomes (short
- * transactions). A crash between publishing and recording leaves the rows pending, so they are sent again:
- * at-least-once, never lost.
+ * One relay pass: claim a batch (short transaction; at most one row per aggregate, the next one to send), publish
+ * it (no transaction open), record the outcomes (one statement per outcome kind). A crash between publishing and
+ * recording leaves the rows pending and claimed until the claim expires, so they are sent again: at-least-once,
+ * never lost. Broker outages go through the circuit breaker and spend no attempts.
  */
 final class OutboxRelay {
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
     private final OutboxStore store;
     private final Publisher publisher;
+    private final DeadLetters deadLetters;
+    private final CircuitBreaker breaker;
     private final RelayConfig config;
     private final Clock clock;
     private final DoubleSupplier random;
 
-    OutboxRelay(OutboxStore store, Publisher publisher, RelayConfig config, Clock clock, DoubleSupplier random) {
+    OutboxRelay(OutboxStore store, Publisher publisher, DeadLetters deadLetters, CircuitBreaker breaker,
+                RelayConfig config, Clock clock, DoubleSupplier random) {
         this.store = store;
         this.publisher = publisher;
+        this.deadLetters = deadLetters;
+        this.breaker = breaker;
         this.config = config;
         this.clock = clock;
         this.random = random;
     }
 
-    /** Runs one pass and returns how many rows it claimed. */
-    int runOnce() throws InterruptedException {
-        Instant now = clock.instant();
-        List<OutboxRow> batch = store.claimBatch(config.instanceId(), config.batchSize(), now,
-                now.plus(config.claimTimeout()));
-        if (batch.isEmpty()) {
-            return 0;
-        }
-        record(publisher.publish(batch));
-        return batch.size();
+    /** What one pass did. */
+    record Pass(int claimed, boolean circuitOpen) {
+        static final Pass CIRCUIT_OPEN = new Pass(0, true);
     }
 
-    private void record(List<PublishResult> results) {
-        List<Long> published = new ArrayList<>(results.size());
-        for (PublishResult result : results) {
-            if (result instanceof PublishResult.Published) {
-                published.add(result.row().id());
+    /** Runs one pass, unless the circuit is open (then it claims nothing and spends nothing). */
+    Pass runOnce() throws InterruptedException {
+        if (!breaker.tryAcquirePermission()) {
+            return Pass.CIRCUIT_OPEN;
+        }
+        long started = System.nanoTime();
+        boolean counted = false;
+        try {
+            Instant now = clock.instant();
+            List<OutboxRow> batch = store.claimBatch(config.instanceId(), config.batchSize(), now,
+                    now.plus(config.claimTimeout()));
+            if (batch.isEmpty()) {
+                return new Pass(0, false);
+            }
+            Exception outage = record(publisher.publish(batch));
+            long elapsed = System.nanoTime() - started;
+            if (outage != null) {
+                breaker.onError(elapsed, TimeUnit.NANOSECONDS, outage);
             } else {
-                recordFailure(result);
+                breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
+            }
+            counted = true;
+            return new Pass(batch.size(), false);
+        } finally {
+            if (!counted) {
+                breaker.releasePermission();
             }
         }
-        int marked = store.markPublished(config.instanceId(), published, clock.instant());
+    }
+
+    /** Records every outcome; returns the first transport failure, or null when the broker was reachable. */
+    private Exception record(List<PublishResult> results) throws InterruptedException {
+        List<Long> published = new ArrayList<>();
+        List<Long> unavailable = new ArrayList<>();
+        List<OutboxStore.Retry> retries = new ArrayList<>();
+        List<Failure> doomed = new ArrayList<>();
+        Exception outage = null;
+        Instant now = clock.instant();
+        for (PublishResult result : results) {
+            OutboxRow row = result.row();
+            if (result instanceof PublishResult.Published) {
+                published.add(row.id());
+            } else if (result instanceof PublishResult.Unavailable u) {
+                unavailable.add(row.id());
+                outage = outage == null ? u.error() : outage;
+            } else if (result instanceof PublishResult.RetryLater r && row.attempts() + 1 < config.maxRetries()) {
+                retries.add(retry(new Failure(row, r.error()), now));
+            } else {
+                doomed.add(new Failure(row, errorOf(result)));
+            }
+        }
+        markPublished(published, now);
+        store.release(config.instanceId(), unavailable);
+        store.markRetry(config.instanceId(), retries, now);
+        if (outage != null) {
+            log.warn("Kafka unavailable: {} rows released without spending an attempt ({})", unavailable.size(),
+                    outage.toString());
+        }
+        Exception deadLetterOutage = deadLetter(doomed);
+        return outage != null ? outage : deadLetterOutage;
+    }
+
+    private void markPublished(List<Long> published, Instant now) {
+        int marked = store.markPublished(config.instanceId(), published, now);
         if (marked < published.size()) {
             log.warn("{} of {} published rows were no longer claimed by {}; another instance took them over and "
                     + "will publish them again (consumers drop the duplicates by event_id)",
@@ -60,19 +116,87 @@ final class OutboxRelay {
         }
     }
 
-    private void recordFailure(PublishResult result) {
-        OutboxRow row = result.row();
-        Exception error = result instanceof PublishResult.RetryLater retry ? retry.error()
-                : ((PublishResult.Rejected) result).error();
+    private OutboxStore.Retry retry(Failure failure, Instant now) {
+        OutboxRow row = failure.row();
         int attempt = row.attempts() + 1;
-        Instant now = clock.instant();
         Instant next = now.plus(config.backoff().delay(attempt, random));
+        withEventId(row, () -> log.warn("Delivery of {} {} v{} failed (attempt {} of {}), next attempt at {}: {}",
+                row.eventType(), row.aggregateId(), row.aggregateVersion(), attempt, config.maxRetries(), next,
+                failure.error().toString()));
+        return new OutboxStore.Retry(failure, next);
+    }
+
+    /**
+     * Sends the dead letters of rows that failed for good, then marks them dead. The claims are renewed first and
+     * only rows still held are dead-lettered (the fence). Returns a transport failure of the DLQ, or null.
+     */
+    private Exception deadLetter(List<Failure> doomed) throws InterruptedException {
+        if (doomed.isEmpty()) {
+            return null;
+        }
+        Instant now = clock.instant();
+        Set<Long> held = Set.copyOf(store.renewClaims(config.instanceId(),
+                doomed.stream().map(f -> f.row().id()).toList(), now, now.plus(config.claimTimeout())));
+        List<Failure> failures = doomed.stream().filter(f -> held.contains(f.row().id())).toList();
+        List<DeadLetter> letters = failures.stream()
+                .map(f -> deadLetters.write(f, publisher.topicOf(f.row()), f.row().attempts() + 1, now)).toList();
+        List<PublishResult> sent = publisher.deadLetter(letters);
+        List<Failure> dead = new ArrayList<>();
+        List<Long> unavailable = new ArrayList<>();
+        List<OutboxStore.Retry> retries = new ArrayList<>();
+        Exception outage = null;
+        for (int i = 0; i < sent.size(); i++) {
+            Failure failure = failures.get(i);
+            PublishResult result = sent.get(i);
+            if (result instanceof PublishResult.Published) {
+                dead.add(failure);
+                logDead(failure);
+            } else if (result instanceof PublishResult.Unavailable u) {
+                unavailable.add(failure.row().id());
+                outage = outage == null ? u.error() : outage;
+            } else {
+                logDeadLetterFailed(failure, errorOf(result));
+                retries.add(retry(failure, now));
+            }
+        }
+        store.markDead(config.instanceId(), dead, now, config.deadLetterPolicy() == DeadLetterPolicy.PARK);
+        store.release(config.instanceId(), unavailable);
+        store.markRetry(config.instanceId(), retries, now);
+        return outage;
+    }
+
+    private void logDead(Failure failure) {
+        OutboxRow row = failure.row();
+        withEventId(row, () -> log.error("Dead-lettered {} {} v{} to {} after {} attempts{}: {}", row.eventType(),
+                row.aggregateId(), row.aggregateVersion(), config.kafka().deadLetterTopic(), row.attempts() + 1,
+                config.deadLetterPolicy() == DeadLetterPolicy.PARK ? "; aggregate parked until redrive or skip" : "",
+                failure.describe()));
+    }
+
+    private void logDeadLetterFailed(Failure failure, Exception error) {
+        OutboxRow row = failure.row();
+        withEventId(row, () -> log.error("Could not dead-letter {} {} v{} to {}; the row stays pending and is tried "
+                + "again: {}", row.eventType(), row.aggregateId(), row.aggregateVersion(),
+                config.kafka().deadLetterTopic(), error.toString()));
+    }
+
+    private static Exception errorOf(PublishResult result) {
+        if (result instanceof PublishResult.RetryLater r) {
+            return r.error();
+        }
+        if (result instanceof PublishResult.Rejected r) {
+            return r.error();
+        }
+        if (result instanceof PublishResult.Unavailable u) {
+            return u.error();
+        }
+        throw new IllegalArgumentException("not a failure: " + result);
+    }
+
+    private static void withEventId(OutboxRow row, Runnable action) {
         MDC.put("event_id", row.eventId());
         try {
-            log.warn("Delivery of {} {} v{} failed (attempt {}), next attempt at {}: {}", row.eventType(),
-                    row.aggregateId(), row.aggregateVersion(), attempt, next, error.toString());
-            store.markFailed(config.instanceId(), row.id(), error.getClass().getName() + ": " + error.getMessage(),
-                    now, next);
+            action.run();
         } finally {
             MDC.remove("event_id");
         }

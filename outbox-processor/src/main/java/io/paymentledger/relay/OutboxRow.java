@@ -2,8 +2,11 @@ package io.paymentledger.relay;
 
 import java.time.Instant;
 
-/** One claimed {@code outbox_event} row, as the relay needs it. {@code payload} is the jsonb text. */
+/**
+ * One claimed {@code outbox_event} row, as the relay needs it. {@code payload} is the jsonb text; {@code attempts}
+ * and {@code firstFailureAt} (null before the first failure) are the row's failure history before this pass.
+ */
 record OutboxRow(long id, String eventId, String aggregateType, String aggregateId, long aggregateVersion,
                  String eventType, int eventVersion, String payload, String correlationId, Instant occurredAt,
-                 int attempts) {
+                 int attempts, Instant firstFailureAt) {
 }

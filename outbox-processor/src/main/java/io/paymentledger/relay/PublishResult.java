@@ -8,11 +8,18 @@ sealed interface PublishResult {
     record Published(OutboxRow row) implements PublishResult {
     }
 
-    /** A failure that may pass: retry the row later. */
+    /**
+     * The broker could not be reached or could not take writes (outage, timeout, not enough replicas, ...): nothing
+     * is wrong with the record, so no attempt is spent; it counts against the circuit breaker.
+     */
+    record Unavailable(OutboxRow row, Exception error) implements PublishResult {
+    }
+
+    /** A failure of this record that may pass (e.g. its topic does not exist yet): retry it later, one attempt spent. */
     record RetryLater(OutboxRow row, Exception error) implements PublishResult {
     }
 
-    /** A failure of the record itself that no retry can fix (too large, invalid topic, ...). */
+    /** A failure of the record itself that no retry can fix (too large, invalid topic, ...): dead-letter it. */
     record Rejected(OutboxRow row, Exception error) implements PublishResult {
     }
 }

@@ -1,6 +1,9 @@
 package io.paymentledger.relay;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.paymentledger.db.Database;
+import io.paymentledger.schemas.EventSchemas;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -13,15 +16,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running relay: a worker thread that loops over relay passes until closed. While a full batch was claimed it
- * goes on at once; otherwise it waits until a writer commits (PostgreSQL {@code NOTIFY}, see {@link CommitListener})
- * or, as a fallback, {@code OUTBOX_POLL_INTERVAL_SECONDS}.
+ * The running relay: a worker thread that loops over relay passes until stopped, and a housekeeping thread
+ * (heartbeat, retention). After a pass that claimed rows it goes on at once; otherwise it waits until a writer
+ * commits (PostgreSQL {@code NOTIFY}, see {@link CommitListener}) or, as a fallback,
+ * {@code OUTBOX_POLL_INTERVAL_SECONDS}. While the circuit is open it claims nothing.
  */
 public final class Relay implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Relay.class);
 
     private final OutboxRelay relay;
     private final Publisher publisher;
+    private final CircuitBreaker breaker;
+    private final Housekeeping housekeeping;
     private final RelayConfig config;
     private final CommitListener commits;
     private final Semaphore wakeUps = new Semaphore(0);
@@ -29,37 +35,66 @@ public final class Relay implements AutoCloseable {
     private volatile boolean running;
     private Thread worker;
 
-    Relay(OutboxRelay relay, Publisher publisher, RelayConfig config) {
+    Relay(OutboxRelay relay, Publisher publisher, CircuitBreaker breaker, Housekeeping housekeeping,
+          RelayConfig config) {
         this.relay = relay;
         this.publisher = publisher;
+        this.breaker = breaker;
+        this.housekeeping = housekeeping;
         this.config = config;
         this.commits = new CommitListener(config.database(), this::wakeUp);
     }
 
     /** Wires the relay over a pool; the caller owns the pool. */
     public static Relay create(RelayConfig config, DataSource dataSource, Clock clock) {
-        Publisher publisher = KafkaPublisher.create(config.kafka(), config.routing(), config.instanceId());
-        OutboxRelay relay = new OutboxRelay(new OutboxStore(Database.dsl(dataSource)), publisher, config, clock,
-                () -> ThreadLocalRandom.current().nextDouble());
-        return new Relay(relay, publisher, config);
+        Publisher publisher = KafkaPublisher.create(config);
+        OutboxStore store = new OutboxStore(Database.dsl(dataSource));
+        CircuitBreaker breaker = circuitBreaker(config.circuit());
+        OutboxRelay relay = new OutboxRelay(store, publisher, new DeadLetters(EventSchemas.load(), config.instanceId()),
+                breaker, config, clock, () -> ThreadLocalRandom.current().nextDouble());
+        return new Relay(relay, publisher, breaker, new Housekeeping(store, config, clock, breaker), config);
     }
 
-    /** One pass on the caller's thread; returns the number of rows claimed. */
+    static CircuitBreaker circuitBreaker(CircuitSettings settings) {
+        CircuitBreaker breaker = CircuitBreaker.of("kafka", CircuitBreakerConfig.custom()
+                .failureRateThreshold(settings.failureRatePercent())
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(settings.windowSize())
+                .minimumNumberOfCalls(settings.minimumCalls())
+                .waitDurationInOpenState(settings.openDuration())
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .automaticTransitionFromOpenToHalfOpenEnabled(false)
+                .writableStackTraceEnabled(false)
+                .build());
+        breaker.getEventPublisher().onStateTransition(event -> log.warn("Kafka circuit breaker: {}{}",
+                event.getStateTransition(), event.getStateTransition().getToState() == CircuitBreaker.State.OPEN
+                        ? "; no rows are claimed until a probe pass succeeds" : ""));
+        return breaker;
+    }
+
+    /** One pass on the caller's thread; returns the number of rows claimed (0 while the circuit is open). */
     public int runOnce() throws InterruptedException {
-        return relay.runOnce();
+        return relay.runOnce().claimed();
     }
 
-    /** Starts the worker thread. */
+    /** The circuit breaker's state: CLOSED, OPEN or HALF_OPEN. */
+    public String circuitState() {
+        return breaker.getState().name();
+    }
+
+    /** Starts the worker and housekeeping threads. */
     public synchronized void start() {
         if (worker != null) {
             throw new IllegalStateException("relay already started");
         }
         running = true;
+        housekeeping.start();
         commits.start();
         worker = new Thread(this::loop, "outbox-relay");
         worker.start();
-        log.info("Relay {} started: batch size {}, poll interval {}", config.instanceId(), config.batchSize(),
-                config.pollInterval());
+        log.info("Relay {} started: batch size {}, poll interval {}, claim timeout {}, dead-letter policy {}",
+                config.instanceId(), config.batchSize(), config.pollInterval(), config.claimTimeout(),
+                config.deadLetterPolicy());
     }
 
     /** Ends the current wait so new rows are claimed now. */
@@ -70,8 +105,10 @@ public final class Relay implements AutoCloseable {
     private void loop() {
         try {
             while (running) {
-                int claimed = passSafely();
-                if (claimed < config.batchSize() && running) {
+                OutboxRelay.Pass pass = passSafely();
+                if (pass.circuitOpen() && running) {
+                    awaitWork(min(config.pollInterval(), config.circuit().openDuration()));
+                } else if (pass.claimed() == 0 && running) {
                     awaitWork(config.pollInterval());
                 }
             }
@@ -82,16 +119,16 @@ public final class Relay implements AutoCloseable {
         }
     }
 
-    private int passSafely() throws InterruptedException {
+    private OutboxRelay.Pass passSafely() throws InterruptedException {
         try {
             return relay.runOnce();
         } catch (DataAccessException e) {
             log.warn("Relay pass failed on the database, retrying after {}: {}", config.pollInterval(), e.getMessage());
-            return 0;
+            return new OutboxRelay.Pass(0, false);
         } catch (RuntimeException e) {
             // Never let the worker die silently: the rows stay pending and the next pass retries them.
             log.error("Relay pass failed, retrying after {}", config.pollInterval(), e);
-            return 0;
+            return new OutboxRelay.Pass(0, false);
         }
     }
 
@@ -101,9 +138,15 @@ public final class Relay implements AutoCloseable {
         }
     }
 
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
     /**
-     * Stops claiming, lets the in-flight pass finish (its rows are recorded or, past {@code timeout}, left claimed to
-     * expire and be re-sent), then closes the producer, flushing what it holds.
+     * Stops claiming and lets the in-flight pass finish: its sends end within the claim timeout (the producer's
+     * timeouts are derived from it) and its outcomes are recorded, so nothing stays claimed. Past {@code timeout}
+     * the worker is interrupted and its rows stay claimed until the claim expires, then are sent again. Finally
+     * the producer is closed, which flushes what it holds.
      */
     public void stop(Duration timeout) throws InterruptedException {
         running = false;
@@ -114,12 +157,13 @@ public final class Relay implements AutoCloseable {
             worker.interrupt();
         }
         publisher.close();
+        housekeeping.stop();
     }
 
     @Override
     public void close() {
         try {
-            stop(Duration.ofSeconds(30));
+            stop(config.claimTimeout().plusSeconds(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

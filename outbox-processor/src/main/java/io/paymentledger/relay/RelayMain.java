@@ -2,36 +2,47 @@ package io.paymentledger.relay;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.paymentledger.config.CommandLines;
+import io.paymentledger.config.DatabaseConfig;
 import io.paymentledger.config.Env;
 import io.paymentledger.config.ServiceLifecycle;
 import io.paymentledger.db.Database;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
+import org.jooq.DSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code outbox-processor.jar}: the relay's command line and composition root
- * (environment -> pool -> jOOQ -> store, producer -> relay).
+ * (environment -> pool -> jOOQ -> store, producer, circuit breaker -> relay), and the operators' commands.
  */
 @Command(name = "outbox-processor.jar", mixinStandardHelpOptions = true, version = "outbox-processor 0.1.0",
         description = "Relays committed outbox_event rows to Kafka, in order per aggregate, at least once.",
         footer = {"", "Environment: DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD, KAFKA_BOOTSTRAP_SERVERS,",
                 "KAFKA_TOPIC_PREFIX (payments), OUTBOX_TOPIC_ROUTING (event-type|aggregate-type), OUTBOX_BATCH_SIZE (500),",
-                "OUTBOX_POLL_INTERVAL_SECONDS (1.0), OUTBOX_CLAIM_TIMEOUT_SECONDS (10), OUTBOX_BASE_DELAY_SECONDS (1.0),",
-                "OUTBOX_MAX_DELAY_SECONDS (60.0), OUTBOX_INSTANCE_ID (relay-<pid>@<host>). See README.md."},
-        subcommands = {RelayMain.Run.class})
+                "OUTBOX_POLL_INTERVAL_SECONDS (1.0), OUTBOX_CLAIM_TIMEOUT_SECONDS (8), OUTBOX_BASE_DELAY_SECONDS (1.0),",
+                "OUTBOX_MAX_DELAY_SECONDS (60.0), OUTBOX_MAX_RETRIES (5), OUTBOX_DEAD_LETTER_POLICY (continue|park),",
+                "OUTBOX_RETENTION_HOURS (168), OUTBOX_CIRCUIT_FAILURE_RATE_PERCENT (50), OUTBOX_CIRCUIT_WINDOW_SIZE (6),",
+                "OUTBOX_CIRCUIT_MINIMUM_CALLS (3), OUTBOX_CIRCUIT_OPEN_SECONDS (5), OUTBOX_INSTANCE_ID",
+                "(relay-<pid>@<host>), KAFKA_<SETTING> producer pass-through (e.g. KAFKA_SECURITY_PROTOCOL).",
+                "Operator commands need only DATABASE_*. See README.md."},
+        subcommands = {RelayMain.Run.class, OperatorCommands.Status.class, OperatorCommands.Dead.class,
+                OperatorCommands.Redrive.class, OperatorCommands.Skip.class})
 public final class RelayMain implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(RelayMain.class);
-    private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
-    private final Env env;
+    final Env env;
+    final Clock clock;
 
     public RelayMain(Env env) {
+        this(env, Clock.systemUTC());
+    }
+
+    RelayMain(Env env, Clock clock) {
         this.env = env;
+        this.clock = clock;
     }
 
     public static void main(String[] args) {
@@ -41,32 +52,42 @@ public final class RelayMain implements Callable<Integer> {
     /** Without a subcommand the service runs: that is what its container does. */
     @Override
     public Integer call() throws InterruptedException {
-        Run run = new Run();
-        run.main = this;
-        return run.call();
+        return new Run().run(this);
+    }
+
+    /** Runs {@code work} against the outbox database (only {@code DATABASE_*} is needed). */
+    <T> T withDatabase(Function<DSLContext, T> work) {
+        try (HikariDataSource dataSource = Database.pool(DatabaseConfig.fromEnv(env), "outbox-operator", 2)) {
+            return work.apply(Database.dsl(dataSource));
+        }
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true,
-            description = "Runs the relay until SIGTERM or SIGINT (the default command).")
+            description = "Runs the relay until SIGTERM or SIGINT (the default command); exits 0 after a graceful stop.")
     static final class Run implements Callable<Integer> {
-        @ParentCommand
+        @picocli.CommandLine.ParentCommand
         RelayMain main;
 
         @Override
         public Integer call() throws InterruptedException {
+            return run(main);
+        }
+
+        Integer run(RelayMain main) throws InterruptedException {
             RelayConfig config = RelayConfig.fromEnv(main.env);
             log.info("Starting relay with {}", config);
             try (HikariDataSource dataSource = Database.pool(config.database(), "outbox-relay", 4);
-                 Relay relay = Relay.create(config, dataSource, Clock.systemUTC())) {
-                ServiceLifecycle.runUntilShutdown("relay", relay::start, () -> stop(relay));
+                 Relay relay = Relay.create(config, dataSource, main.clock)) {
+                ServiceLifecycle.runUntilShutdown("relay", relay::start, () -> stop(relay, config));
             }
             return 0;
         }
 
-        private static void stop(Relay relay) {
-            log.info("Finishing the in-flight batch (at most {})", SHUTDOWN_TIMEOUT);
+        private static void stop(Relay relay, RelayConfig config) {
+            var bound = config.claimTimeout().plusSeconds(5);
+            log.info("Stopping: no new claims; finishing the in-flight batch (at most {})", bound);
             try {
-                relay.stop(SHUTDOWN_TIMEOUT);
+                relay.stop(bound);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

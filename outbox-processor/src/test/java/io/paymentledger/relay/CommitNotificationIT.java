@@ -1,15 +1,13 @@
 package io.paymentledger.relay;
 
-import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
 import static org.awaitility.Awaitility.await;
 
-import com.github.f4b6a3.ulid.UlidCreator;
 import io.paymentledger.testsupport.KafkaNamespace;
 import io.paymentledger.testsupport.TestDatabase;
 import io.paymentledger.testsupport.TestInfrastructure;
 import java.time.Clock;
 import java.time.Duration;
-import org.jooq.JSONB;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,9 +23,8 @@ class CommitNotificationIT {
         database = TestInfrastructure.get().newDatabase("commit-notification");
         kafka = TestInfrastructure.get().newKafkaNamespace("commit-notification");
         kafka.createTopics(1, "paymentauthorized");
-        relay = Relay.create(new RelayConfig(database.config(), kafka.config(), TopicRouting.EVENT_TYPE, 100,
-                Duration.ofHours(1), Duration.ofSeconds(10), new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(5)),
-                "notified-relay"), database.dataSource(), Clock.systemUTC());
+        relay = Relay.create(RelayTestSupport.config(database, kafka, "notified-relay",
+                Map.of("OUTBOX_POLL_INTERVAL_SECONDS", "3600")), database.dataSource(), Clock.systemUTC());
         relay.start();
     }
 
@@ -46,24 +43,11 @@ class CommitNotificationIT {
         String second = insertLikeAnExternalWriter();
         await().atMost(Duration.ofSeconds(10)).until(() -> isPublished(second));
     }
-
     private static String insertLikeAnExternalWriter() {
-        String eventId = UlidCreator.getMonotonicUlid().toString();
-        String paymentId = UlidCreator.getMonotonicUlid().toString();
-        database.dsl().insertInto(OUTBOX_EVENT)
-                .set(OUTBOX_EVENT.EVENT_ID, eventId)
-                .set(OUTBOX_EVENT.AGGREGATE_TYPE, "Payment")
-                .set(OUTBOX_EVENT.AGGREGATE_ID, paymentId)
-                .set(OUTBOX_EVENT.AGGREGATE_VERSION, 1L)
-                .set(OUTBOX_EVENT.EVENT_TYPE, "PaymentAuthorized")
-                .set(OUTBOX_EVENT.PAYLOAD, JSONB.valueOf("{\"payment_id\":\"" + paymentId + "\",\"payer_account_id\":"
-                        + "\"a\",\"payee_account_id\":\"b\",\"amount_minor\":5,\"currency\":\"EUR\"}"))
-                .execute();
-        return eventId;
+        return RelayTestSupport.insert(database.dsl(), RelayTestSupport.newAggregateId(), 1, "PaymentAuthorized");
     }
 
     private static boolean isPublished(String eventId) {
-        return "published".equals(database.dsl().select(OUTBOX_EVENT.STATUS).from(OUTBOX_EVENT)
-                .where(OUTBOX_EVENT.EVENT_ID.eq(eventId)).fetchOne(OUTBOX_EVENT.STATUS));
+        return "published".equals(RelayTestSupport.status(database.dsl(), eventId));
     }
 }

@@ -15,7 +15,7 @@ class EnvelopeWriterTest {
 
     static OutboxRow row(String correlationId) {
         return new OutboxRow(7, ULID, "Payment", ULID, 3, "PaymentAuthorized", 1, PAYLOAD, correlationId,
-                Instant.parse("2026-11-22T10:00:00.123456Z"), 0);
+                Instant.parse("2026-11-22T10:00:00.123456Z"), 0, null);
     }
 
     @Test

@@ -6,7 +6,12 @@ import io.paymentledger.config.KafkaConfig;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.errors.CorruptRecordException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.NetworkException;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -17,23 +22,37 @@ class KafkaPublisherTest {
     private final OutboxRow row = EnvelopeWriterTest.row("req-1");
 
     @Test
-    void transportErrorsAreRetriedLater() {
-        assertThat(KafkaPublisher.classify(row, new TimeoutException("no broker")))
+    void transportErrorsMeanTheBrokerIsUnavailable() {
+        assertThat(KafkaErrors.classify(row, new TimeoutException("no broker")))
+                .isInstanceOf(PublishResult.Unavailable.class);
+        assertThat(KafkaErrors.classify(row, new NotEnoughReplicasException("isr")))
+                .isInstanceOf(PublishResult.Unavailable.class);
+        assertThat(KafkaErrors.classify(row, new NetworkException("connection reset")))
+                .isInstanceOf(PublishResult.Unavailable.class);
+    }
+
+    @Test
+    void otherRetriableErrorsAreTheRecordsOwnAndRetriedLater() {
+        assertThat(KafkaErrors.classify(row, new UnknownTopicOrPartitionException("no topic")))
                 .isInstanceOf(PublishResult.RetryLater.class);
-        assertThat(KafkaPublisher.classify(row, new NotEnoughReplicasException("isr")))
+        assertThat(KafkaErrors.classify(row, new CorruptRecordException("crc")))
                 .isInstanceOf(PublishResult.RetryLater.class);
     }
 
     @Test
     void recordErrorsAreRejected() {
-        assertThat(KafkaPublisher.classify(row, new RecordTooLargeException("2 MB")))
+        assertThat(KafkaErrors.classify(row, new RecordTooLargeException("2 MB")))
+                .isInstanceOf(PublishResult.Rejected.class);
+        assertThat(KafkaErrors.classify(row, new InvalidTopicException("bad name")))
+                .isInstanceOf(PublishResult.Rejected.class);
+        assertThat(KafkaErrors.classify(row, new SerializationException("bad bytes")))
                 .isInstanceOf(PublishResult.Rejected.class);
     }
 
     @Test
     void recordCarriesKeyTopicAndContractHeaders() {
         KafkaPublisher publisher = new KafkaPublisher(
-                new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer()),
+                new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer()), () -> true,
                 new KafkaConfig(List.of("k:9092"), "payments"), TopicRouting.EVENT_TYPE);
 
         var record = publisher.record(row);
@@ -46,11 +65,5 @@ class KafkaPublisherTest {
                 .isEqualTo("PaymentAuthorized");
         assertThat(new String(record.headers().lastHeader("content-type").value(), StandardCharsets.UTF_8))
                 .isEqualTo("application/json");
-    }
-
-    @Test
-    void producerIsIdempotentWithAcksAll() {
-        var config = KafkaPublisher.producerConfig(new KafkaConfig(List.of("k:9092"), "payments"), "r1");
-        assertThat(config).containsEntry("enable.idempotence", true).containsEntry("acks", "all");
     }
 }

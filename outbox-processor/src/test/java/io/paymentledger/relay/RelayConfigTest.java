@@ -25,7 +25,12 @@ class RelayConfigTest {
 
         assertThat(config.batchSize()).isEqualTo(500);
         assertThat(config.pollInterval()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(config.claimTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.claimTimeout()).isEqualTo(Duration.ofSeconds(8));
+        assertThat(config.maxRetries()).isEqualTo(5);
+        assertThat(config.deadLetterPolicy()).isEqualTo(DeadLetterPolicy.CONTINUE);
+        assertThat(config.retention()).isEqualTo(Duration.ofHours(168));
+        assertThat(config.circuit()).isEqualTo(new CircuitSettings(50, 6, 3, Duration.ofSeconds(5)));
+        assertThat(config.producerOverrides()).isEmpty();
         assertThat(config.backoff()).isEqualTo(new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60)));
         assertThat(config.routing()).isEqualTo(TopicRouting.EVENT_TYPE);
         assertThat(config.kafka().topicPrefix()).isEqualTo("payments");
@@ -65,5 +70,82 @@ class RelayConfigTest {
                 .isEqualTo("payments.paymentauthorized");
         assertThat(TopicRouting.AGGREGATE_TYPE.topic(kafka, "PaymentAuthorized", "Payment"))
                 .isEqualTo("payments.payment");
+    }
+
+    @Test
+    void unknownDeadLetterPolicyListsTheChoices() {
+        Map<String, String> env = required();
+        env.put("OUTBOX_DEAD_LETTER_POLICY", "drop");
+        assertThatThrownBy(() -> RelayConfig.fromEnv(new Env(env)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("OUTBOX_DEAD_LETTER_POLICY: 'drop' is not one of: continue, park");
+    }
+
+    @Test
+    void maxRetriesMustBeAWholeNumber() {
+        Map<String, String> env = required();
+        env.put("OUTBOX_MAX_RETRIES", "five");
+        assertThatThrownBy(() -> RelayConfig.fromEnv(new Env(env)))
+                .hasMessage("OUTBOX_MAX_RETRIES: 'five' is not an integer; use a whole number between 1 and 1000");
+    }
+
+    @Test
+    void retentionBelowOneHourIsRejected() {
+        Map<String, String> env = required();
+        env.put("OUTBOX_RETENTION_HOURS", "0");
+        assertThatThrownBy(() -> RelayConfig.fromEnv(new Env(env)))
+                .hasMessage("OUTBOX_RETENTION_HOURS: '0' is out of range; use between 1 and 87600");
+    }
+
+    @Test
+    void circuitMinimumCallsAboveTheWindowIsRejected() {
+        Map<String, String> env = required();
+        env.put("OUTBOX_CIRCUIT_WINDOW_SIZE", "4");
+        env.put("OUTBOX_CIRCUIT_MINIMUM_CALLS", "9");
+        assertThatThrownBy(() -> RelayConfig.fromEnv(new Env(env)))
+                .hasMessageStartingWith("OUTBOX_CIRCUIT_MINIMUM_CALLS: '9' is above OUTBOX_CIRCUIT_WINDOW_SIZE (4)");
+    }
+
+    @Test
+    void kafkaVariablesPassThroughAsProducerSettings() {
+        Map<String, String> env = required();
+        env.put("KAFKA_SECURITY_PROTOCOL", "SASL_SSL");
+        env.put("KAFKA_SASL_JAAS_CONFIG", "secret-jaas");
+        RelayConfig config = RelayConfig.fromEnv(new Env(env));
+
+        assertThat(config.producerOverrides()).containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.jaas.config", "secret-jaas");
+        assertThat(ProducerSettings.producerConfig(config)).containsEntry("security.protocol", "SASL_SSL");
+        assertThat(config.toString()).contains("sasl.jaas.config=****").doesNotContain("secret-jaas");
+    }
+
+    @Test
+    void unknownKafkaVariableIsRejectedNamingTheSetting() {
+        Map<String, String> env = required();
+        env.put("KAFKA_SECURITY_PROTOKOL", "SSL");
+        assertThatThrownBy(() -> RelayConfig.fromEnv(new Env(env)))
+                .hasMessageStartingWith("KAFKA_SECURITY_PROTOKOL: maps to producer setting 'security.protokol', "
+                        + "which Kafka's producer does not know");
+    }
+
+    @Test
+    void kafkaVariableCannotWeakenTheDeliveryGuarantees() {
+        Map<String, String> env = required();
+        env.put("KAFKA_ACKS", "1");
+        assertThatThrownBy(() -> RelayConfig.fromEnv(new Env(env)))
+                .hasMessageStartingWith("KAFKA_ACKS: sets 'acks', which the relay fixes");
+    }
+
+    @Test
+    void producerTimeoutsEndEverySendBeforeItsClaimExpires() {
+        Map<String, String> env = required();
+        env.put("OUTBOX_CLAIM_TIMEOUT_SECONDS", "8");
+        Map<String, Object> producer = ProducerSettings.producerConfig(RelayConfig.fromEnv(new Env(env)));
+
+        long maxBlock = ((Number) producer.get("max.block.ms")).longValue();
+        long delivery = ((Number) producer.get("delivery.timeout.ms")).longValue();
+        assertThat(maxBlock + delivery).isLessThan(8_000);
+        assertThat(producer).containsEntry("enable.idempotence", true).containsEntry("acks", "all")
+                .containsEntry("max.in.flight.requests.per.connection", 5);
     }
 }

@@ -1,0 +1,87 @@
+package io.paymentledger.relay;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The relay's background chores on their own thread: a heartbeat (so {@code status} lists live instances) and
+ * retention (published rows older than {@code OUTBOX_RETENTION_HOURS} are deleted in batches of
+ * {@value #RETENTION_BATCH}, each its own short transaction, so no long lock is ever held).
+ */
+final class Housekeeping {
+    static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
+    static final Duration RETENTION_INTERVAL = Duration.ofMinutes(1);
+    static final int RETENTION_BATCH = 1_000;
+    private static final Logger log = LoggerFactory.getLogger(Housekeeping.class);
+
+    private final OutboxStore store;
+    private final RelayConfig config;
+    private final Clock clock;
+    private final CircuitBreaker breaker;
+    private final Instant startedAt;
+    private ScheduledExecutorService executor;
+
+    Housekeeping(OutboxStore store, RelayConfig config, Clock clock, CircuitBreaker breaker) {
+        this.store = store;
+        this.config = config;
+        this.clock = clock;
+        this.breaker = breaker;
+        this.startedAt = clock.instant();
+    }
+
+    synchronized void start() {
+        executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "outbox-relay-housekeeping");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.scheduleWithFixedDelay(() -> safely("heartbeat", this::heartbeat), 0,
+                HEARTBEAT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(() -> safely("retention", this::deleteExpired), 0,
+                RETENTION_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void heartbeat() {
+        store.heartbeat(config.instanceId(), startedAt, clock.instant(), breaker.getState().name());
+    }
+
+    /** Deletes every published row past retention, one small batch at a time; returns how many. */
+    int deleteExpired() {
+        Instant cutoff = clock.instant().minus(config.retention());
+        int total = 0;
+        int deleted;
+        do {
+            deleted = store.deletePublishedBefore(cutoff, RETENTION_BATCH);
+            total += deleted;
+        } while (deleted == RETENTION_BATCH && !Thread.currentThread().isInterrupted());
+        if (total > 0) {
+            log.info("Retention: deleted {} rows published before {}", total, cutoff);
+        }
+        return total;
+    }
+
+    private static void safely(String chore, Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            log.warn("Relay {} failed, trying again at its next run: {}", chore, e.toString());
+        }
+    }
+
+    /** Stops the chores and takes this instance off the live list. */
+    synchronized void stop() {
+        if (executor == null) {
+            return;
+        }
+        executor.shutdownNow();
+        executor = null;
+        safely("sign-off", () -> store.signOff(config.instanceId()));
+    }
+}

@@ -1,0 +1,144 @@
+package io.paymentledger.relay;
+
+import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
+import static io.paymentledger.db.jooq.Tables.OUTBOX_RELAY_INSTANCE;
+
+import io.paymentledger.db.jooq.tables.records.OutboxEventRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+
+/** What operators do to the outbox: look at it, and redrive or skip dead rows. Each change is one transaction. */
+final class Operations {
+    /** An instance whose heartbeat is older than this is not counted as live. */
+    static final Duration LIVE_WITHIN = Duration.ofSeconds(10);
+
+    private final DSLContext dsl;
+
+    Operations(DSLContext dsl) {
+        this.dsl = dsl;
+    }
+
+    /** The outbox at a glance. */
+    record Status(long pending, Duration oldestPendingAge, long retrying, long dead, long parkedAggregates,
+                  List<Instance> liveInstances) {
+    }
+
+    /** A relay instance seen recently. */
+    record Instance(String instanceId, Instant startedAt, Instant heartbeatAt, String circuitState) {
+    }
+
+    /** A dead row, as {@code dead list} shows it. */
+    record DeadRow(String eventId, String eventType, String aggregateType, String aggregateId, long aggregateVersion,
+                   int attempts, String lastError, Instant deadLetteredAt, boolean parked) {
+    }
+
+    Status status(Instant now) {
+        var pending = OUTBOX_EVENT.STATUS.eq(OutboxStore.PENDING);
+        var counts = dsl.select(
+                        DSL.count().filterWhere(pending),
+                        DSL.min(OUTBOX_EVENT.OCCURRED_AT).filterWhere(pending),
+                        DSL.count().filterWhere(pending.and(OUTBOX_EVENT.ATTEMPTS.gt(0))),
+                        DSL.count().filterWhere(OUTBOX_EVENT.STATUS.eq(OutboxStore.DEAD)),
+                        DSL.countDistinct(OUTBOX_EVENT.AGGREGATE_TYPE, OUTBOX_EVENT.AGGREGATE_ID)
+                                .filterWhere(OUTBOX_EVENT.PARKED.isTrue()))
+                .from(OUTBOX_EVENT)
+                .where(OUTBOX_EVENT.STATUS.ne(OutboxStore.PUBLISHED))
+                .fetchOne();
+        OffsetDateTime oldest = counts.value2();
+        List<Instance> instances = dsl.selectFrom(OUTBOX_RELAY_INSTANCE)
+                .where(OUTBOX_RELAY_INSTANCE.HEARTBEAT_AT.gt(OutboxStore.utc(now.minus(LIVE_WITHIN))))
+                .orderBy(OUTBOX_RELAY_INSTANCE.INSTANCE_ID)
+                .fetch(r -> new Instance(r.getInstanceId(), r.getStartedAt().toInstant(),
+                        r.getHeartbeatAt().toInstant(), r.getCircuitState()));
+        return new Status(counts.value1(), oldest == null ? Duration.ZERO : Duration.between(oldest.toInstant(), now),
+                counts.value3(), counts.value4(), counts.value5(), instances);
+    }
+
+    List<DeadRow> deadRows(int limit) {
+        return dsl.selectFrom(OUTBOX_EVENT)
+                .where(OUTBOX_EVENT.STATUS.eq(OutboxStore.DEAD))
+                .orderBy(OUTBOX_EVENT.DEAD_LETTERED_AT, OUTBOX_EVENT.ID)
+                .limit(limit)
+                .fetch(r -> new DeadRow(r.getEventId(), r.getEventType(), r.getAggregateType(), r.getAggregateId(),
+                        r.getAggregateVersion(), r.getAttempts(), r.getLastError(),
+                        r.getDeadLetteredAt() == null ? null : r.getDeadLetteredAt().toInstant(), r.getParked()));
+    }
+
+    Optional<OutboxEventRecord> row(String eventId) {
+        return dsl.selectFrom(OUTBOX_EVENT).where(OUTBOX_EVENT.EVENT_ID.eq(eventId)).fetchOptional();
+    }
+
+    /**
+     * Re-queues the given dead rows with attempts reset; all or nothing.
+     *
+     * @throws IllegalArgumentException naming every id that is unknown or not dead (then nothing changes)
+     */
+    int redrive(List<String> eventIds, Instant now) {
+        return dsl.transactionResult(tx -> {
+            List<String> problems = new ArrayList<>();
+            for (String eventId : eventIds) {
+                Optional<String> status = tx.dsl().select(OUTBOX_EVENT.STATUS).from(OUTBOX_EVENT)
+                        .where(OUTBOX_EVENT.EVENT_ID.eq(eventId)).forUpdate().fetchOptional(OUTBOX_EVENT.STATUS);
+                if (status.isEmpty()) {
+                    problems.add(eventId + " does not exist");
+                } else if (!status.get().equals(OutboxStore.DEAD)) {
+                    problems.add(eventId + " is " + status.get() + ", not dead");
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException("nothing redriven: " + String.join("; ", problems));
+            }
+            return requeue(tx.dsl(), OUTBOX_EVENT.EVENT_ID.in(eventIds), now);
+        });
+    }
+
+    /** Re-queues every dead row, or every dead row of one aggregate id; returns how many. */
+    int redriveAll(Optional<String> aggregateId, Instant now) {
+        Condition which = aggregateId.map(OUTBOX_EVENT.AGGREGATE_ID::eq).orElse(DSL.trueCondition());
+        return requeue(dsl, which, now);
+    }
+
+    private static int requeue(DSLContext dsl, Condition which, Instant now) {
+        return dsl.update(OUTBOX_EVENT)
+                .set(OUTBOX_EVENT.STATUS, OutboxStore.PENDING)
+                .set(OUTBOX_EVENT.PARKED, false)
+                .set(OUTBOX_EVENT.ATTEMPTS, 0)
+                .setNull(OUTBOX_EVENT.FIRST_FAILURE_AT)
+                .setNull(OUTBOX_EVENT.LAST_FAILURE_AT)
+                .setNull(OUTBOX_EVENT.DEAD_LETTERED_AT)
+                .set(OUTBOX_EVENT.NEXT_ATTEMPT_AT, OutboxStore.utc(now))
+                .setNull(OUTBOX_EVENT.CLAIMED_BY)
+                .setNull(OUTBOX_EVENT.CLAIMED_UNTIL)
+                .where(OUTBOX_EVENT.STATUS.eq(OutboxStore.DEAD))
+                .and(which)
+                .execute();
+    }
+
+    /**
+     * Unparks the aggregate of a parked dead row: the row stays dead (and can still be redriven), the aggregate's
+     * later events flow.
+     *
+     * @throws IllegalArgumentException when the row does not exist or is not a parked dead row
+     */
+    void skip(String eventId) {
+        int changed = dsl.update(OUTBOX_EVENT)
+                .set(OUTBOX_EVENT.PARKED, false)
+                .where(OUTBOX_EVENT.EVENT_ID.eq(eventId))
+                .and(OUTBOX_EVENT.STATUS.eq(OutboxStore.DEAD))
+                .and(OUTBOX_EVENT.PARKED.isTrue())
+                .execute();
+        if (changed == 0) {
+            throw new IllegalArgumentException(row(eventId)
+                    .map(r -> eventId + " is " + r.getStatus() + (r.getParked() ? "" : ", not parked")
+                            + "; only a parked dead row can be skipped")
+                    .orElse(eventId + " does not exist"));
+        }
+    }
+}

@@ -1,0 +1,217 @@
+package io.paymentledger.relay;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.paymentledger.db.jooq.tables.records.OutboxEventRecord;
+import io.paymentledger.schemas.Json;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** The operators' commands of {@code outbox-processor.jar}: status, dead list/show, redrive, skip. */
+final class OperatorCommands {
+    private OperatorCommands() {
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = "Pending rows, oldest pending age, retrying, dead, parked aggregates, live relay instances.")
+    static final class Status implements Callable<Integer> {
+        @ParentCommand
+        RelayMain main;
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--json", description = "Print JSON instead of text.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Operations.Status status = main.withDatabase(dsl -> new Operations(dsl).status(main.clock.instant()));
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.println(toJson(asMap(status)));
+            } else {
+                out.printf("pending:            %d%n", status.pending());
+                out.printf("oldest pending age: %s%n", seconds(status.oldestPendingAge()) + " s");
+                out.printf("retrying:           %d%n", status.retrying());
+                out.printf("dead:               %d%n", status.dead());
+                out.printf("parked aggregates:  %d%n", status.parkedAggregates());
+                out.printf("live instances:     %d%n", status.liveInstances().size());
+                for (Operations.Instance instance : status.liveInstances()) {
+                    out.printf("  %s  circuit %s  started %s  heartbeat %s%n", instance.instanceId(),
+                            instance.circuitState(), instance.startedAt(), instance.heartbeatAt());
+                }
+            }
+            out.flush();
+            return 0;
+        }
+
+        private static Map<String, Object> asMap(Operations.Status status) {
+            Map<String, Object> map = new LinkedHashMap<>();
+            map.put("pending", status.pending());
+            map.put("oldest_pending_age_seconds", status.oldestPendingAge().toNanos() / 1e9);
+            map.put("retrying", status.retrying());
+            map.put("dead", status.dead());
+            map.put("parked_aggregates", status.parkedAggregates());
+            map.put("live_instances", status.liveInstances().stream().map(i -> Map.of(
+                    "instance_id", i.instanceId(), "circuit_state", i.circuitState(),
+                    "started_at", i.startedAt().toString(), "heartbeat_at", i.heartbeatAt().toString())).toList());
+            return map;
+        }
+    }
+
+    @Command(name = "dead", mixinStandardHelpOptions = true, description = "Inspect dead rows.",
+            subcommands = {DeadList.class, DeadShow.class})
+    static final class Dead implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            spec.commandLine().usage(spec.commandLine().getErr());
+            return 2;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists dead rows, oldest first.")
+    static final class DeadList implements Callable<Integer> {
+        @ParentCommand
+        Dead dead;
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--limit", defaultValue = "100", description = "At most this many rows (default ${DEFAULT-VALUE}).")
+        int limit;
+        @Option(names = "--json", description = "Print JSON lines instead of text.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            RelayMain main = (RelayMain) spec.parent().parent().userObject();
+            List<Operations.DeadRow> rows = main.withDatabase(dsl -> new Operations(dsl).deadRows(limit));
+            PrintWriter out = spec.commandLine().getOut();
+            for (Operations.DeadRow row : rows) {
+                if (json) {
+                    out.println(toJson(row));
+                } else {
+                    out.printf("%s  %s %s v%d  %s  attempts %d%s  %s%n", row.eventId(), row.aggregateType(),
+                            row.aggregateId(), row.aggregateVersion(), row.eventType(), row.attempts(),
+                            row.parked() ? "  PARKED" : "", row.lastError());
+                }
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Shows one row, payload and failure.")
+    static final class DeadShow implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Parameters(paramLabel = "EVENT_ID")
+        String eventId;
+
+        @Override
+        public Integer call() {
+            RelayMain main = (RelayMain) spec.parent().parent().userObject();
+            Optional<OutboxEventRecord> row = main.withDatabase(dsl -> new Operations(dsl).row(eventId));
+            if (row.isEmpty()) {
+                throw new IllegalArgumentException("no outbox row has event_id " + eventId);
+            }
+            Map<String, Object> shown = new LinkedHashMap<>(row.get().intoMap());
+            shown.put("payload", Json.mapper().convertValue(parse(row.get().getPayload().data()), Object.class));
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(toJson(shown));
+            out.flush();
+            return 0;
+        }
+    }
+
+    /** Exactly one of: event ids, or {@code --all} (optionally with {@code --aggregate}). */
+    static final class RedriveTarget {
+        @Parameters(paramLabel = "EVENT_ID", arity = "1..*", description = "Dead rows to re-queue.")
+        List<String> eventIds;
+        @ArgGroup(exclusive = false)
+        AllDead all;
+    }
+
+    static final class AllDead {
+        @Option(names = "--all", required = true, description = "Re-queue every dead row.")
+        boolean all;
+        @Option(names = "--aggregate", paramLabel = "ID", description = "Only the dead rows of this aggregate id.")
+        String aggregateId;
+    }
+
+    @Command(name = "redrive", mixinStandardHelpOptions = true,
+            description = "Re-queues dead rows (attempts reset); the relay sends them in aggregate order.")
+    static final class Redrive implements Callable<Integer> {
+        @ParentCommand
+        RelayMain main;
+        @Spec
+        CommandSpec spec;
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        RedriveTarget target;
+
+        @Override
+        public Integer call() {
+            int requeued = main.withDatabase(dsl -> target.eventIds != null
+                    ? new Operations(dsl).redrive(target.eventIds, main.clock.instant())
+                    : new Operations(dsl).redriveAll(Optional.ofNullable(target.all.aggregateId),
+                            main.clock.instant()));
+            spec.commandLine().getOut().printf("re-queued %d dead row(s)%n", requeued);
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "skip", mixinStandardHelpOptions = true,
+            description = "Unparks the aggregate of a parked dead row; the row stays dead and can still be redriven.")
+    static final class Skip implements Callable<Integer> {
+        @ParentCommand
+        RelayMain main;
+        @Spec
+        CommandSpec spec;
+        @Parameters(paramLabel = "EVENT_ID")
+        String eventId;
+
+        @Override
+        public Integer call() {
+            main.withDatabase(dsl -> {
+                new Operations(dsl).skip(eventId);
+                return null;
+            });
+            spec.commandLine().getOut().printf("skipped %s: its aggregate's later events flow again%n", eventId);
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    private static String seconds(Duration duration) {
+        return String.format(java.util.Locale.ROOT, "%.3f", duration.toNanos() / 1e9);
+    }
+
+    private static Object parse(String json) {
+        try {
+            return Json.mapper().readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String toJson(Object value) {
+        try {
+            return Json.mapper().writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.paymentledger.relay;
+
+import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
+
+import com.github.f4b6a3.ulid.UlidCreator;
+import io.paymentledger.config.Env;
+import io.paymentledger.testsupport.KafkaNamespace;
+import io.paymentledger.testsupport.TestDatabase;
+import java.util.HashMap;
+import java.util.Map;
+import org.jooq.DSLContext;
+import org.jooq.JSONB;
+
+/** Builds relays and outbox rows the way production does: configuration from an environment, rows by plain insert. */
+final class RelayTestSupport {
+    private RelayTestSupport() {
+    }
+
+    /** The relay configuration for {@code database} and {@code kafka}, with fast test timings unless overridden. */
+    static RelayConfig config(TestDatabase database, KafkaNamespace kafka, String instanceId,
+                              Map<String, String> overrides) {
+        Map<String, String> env = new HashMap<>();
+        env.put("DATABASE_URL", database.config().url());
+        env.put("DATABASE_USER", database.config().user());
+        env.put("DATABASE_PASSWORD", database.config().password());
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("KAFKA_TOPIC_PREFIX", kafka.topicPrefix());
+        env.put("OUTBOX_INSTANCE_ID", instanceId);
+        env.put("OUTBOX_POLL_INTERVAL_SECONDS", "0.2");
+        env.put("OUTBOX_BASE_DELAY_SECONDS", "0.05");
+        env.put("OUTBOX_MAX_DELAY_SECONDS", "0.2");
+        env.putAll(overrides);
+        return RelayConfig.fromEnv(new Env(env));
+    }
+
+    /** Inserts a PaymentAuthorized-shaped row like an external writer would; returns its event id. */
+    static String insert(DSLContext dsl, String aggregateId, long version, String eventType) {
+        return insert(dsl, "Payment", aggregateId, version, eventType, payload(aggregateId));
+    }
+
+    static String insert(DSLContext dsl, String aggregateType, String aggregateId, long version, String eventType,
+                         String payload) {
+        String eventId = UlidCreator.getMonotonicUlid().toString();
+        dsl.insertInto(OUTBOX_EVENT)
+                .set(OUTBOX_EVENT.EVENT_ID, eventId)
+                .set(OUTBOX_EVENT.AGGREGATE_TYPE, aggregateType)
+                .set(OUTBOX_EVENT.AGGREGATE_ID, aggregateId)
+                .set(OUTBOX_EVENT.AGGREGATE_VERSION, version)
+                .set(OUTBOX_EVENT.EVENT_TYPE, eventType)
+                .set(OUTBOX_EVENT.PAYLOAD, JSONB.valueOf(payload))
+                .execute();
+        return eventId;
+    }
+
+    static String payload(String paymentId) {
+        return "{\"payment_id\":\"" + paymentId + "\",\"payer_account_id\":\"a\",\"payee_account_id\":\"b\","
+                + "\"amount_minor\":5,\"currency\":\"EUR\"}";
+    }
+
+    static String status(DSLContext dsl, String eventId) {
+        return dsl.select(OUTBOX_EVENT.STATUS).from(OUTBOX_EVENT).where(OUTBOX_EVENT.EVENT_ID.eq(eventId))
+                .fetchOne(OUTBOX_EVENT.STATUS);
+    }
+
+    static String newAggregateId() {
+        return UlidCreator.getMonotonicUlid().toString();
+    }
+}
