@@ -63,6 +63,8 @@ final class CommitListener implements AutoCloseable {
             }
             PGConnection postgres = connection.unwrap(PGConnection.class);
             log.debug("Listening for commits on channel {}", CHANNEL);
+            // Rows committed before LISTEN took effect (start-up, reconnect) sent no notification to us: look now.
+            onCommit.run();
             while (closing.getCount() > 0) {
                 PGNotification[] notifications = postgres.getNotifications(RECEIVE_TIMEOUT_MS);
                 if (notifications != null && notifications.length > 0) {
