@@ -19,6 +19,12 @@ final class RelayTestSupport {
     /** The relay configuration for {@code database} and {@code kafka}, with fast test timings unless overridden. */
     static RelayConfig config(TestDatabase database, KafkaNamespace kafka, String instanceId,
                               Map<String, String> overrides) {
+        return RelayConfig.fromEnv(new Env(env(database, kafka, instanceId, overrides)));
+    }
+
+    /** The environment of a relay for {@code database} and {@code kafka}, fast test timings unless overridden. */
+    static Map<String, String> env(TestDatabase database, KafkaNamespace kafka, String instanceId,
+                                   Map<String, String> overrides) {
         Map<String, String> env = new HashMap<>();
         env.put("DATABASE_URL", database.config().url());
         env.put("DATABASE_USER", database.config().user());
@@ -30,7 +36,7 @@ final class RelayTestSupport {
         env.put("OUTBOX_BASE_DELAY_SECONDS", "0.05");
         env.put("OUTBOX_MAX_DELAY_SECONDS", "0.2");
         env.putAll(overrides);
-        return RelayConfig.fromEnv(new Env(env));
+        return env;
     }
 
     /** Inserts a PaymentAuthorized-shaped row like an external writer would; returns its event id. */
@@ -50,6 +56,42 @@ final class RelayTestSupport {
                 .set(OUTBOX_EVENT.PAYLOAD, JSONB.valueOf(payload))
                 .execute();
         return eventId;
+    }
+
+    /**
+     * Inserts {@code versions} events for each aggregate, version by version (so aggregates interleave), in
+     * multi-row statements; returns the event ids.
+     */
+    static java.util.List<String> insertMany(DSLContext dsl, java.util.List<String> aggregates, int versions) {
+        java.util.List<String> eventIds = new java.util.ArrayList<>();
+        var insert = dsl.insertInto(OUTBOX_EVENT, OUTBOX_EVENT.EVENT_ID, OUTBOX_EVENT.AGGREGATE_TYPE,
+                OUTBOX_EVENT.AGGREGATE_ID, OUTBOX_EVENT.AGGREGATE_VERSION, OUTBOX_EVENT.EVENT_TYPE, OUTBOX_EVENT.PAYLOAD);
+        for (long version = 1; version <= versions; version++) {
+            for (String aggregate : aggregates) {
+                String eventId = UlidCreator.getMonotonicUlid().toString();
+                eventIds.add(eventId);
+                insert = insert.values(eventId, "Payment", aggregate, version,
+                        version == 1 ? "PaymentAuthorized" : "PaymentCaptured", JSONB.valueOf(payload(aggregate)));
+                if (eventIds.size() % 1_000 == 0) {
+                    insert.execute();
+                    insert = dsl.insertInto(OUTBOX_EVENT, OUTBOX_EVENT.EVENT_ID, OUTBOX_EVENT.AGGREGATE_TYPE,
+                            OUTBOX_EVENT.AGGREGATE_ID, OUTBOX_EVENT.AGGREGATE_VERSION, OUTBOX_EVENT.EVENT_TYPE,
+                            OUTBOX_EVENT.PAYLOAD);
+                }
+            }
+        }
+        if (eventIds.size() % 1_000 != 0) {
+            insert.execute();
+        }
+        return eventIds;
+    }
+
+    static java.util.List<String> newAggregateIds(int count) {
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ids.add(newAggregateId());
+        }
+        return ids;
     }
 
     static String payload(String paymentId) {

@@ -1,0 +1,110 @@
+package io.paymentledger.relay;
+
+import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.paymentledger.config.Env;
+import io.paymentledger.testsupport.KafkaNamespace;
+import io.paymentledger.testsupport.TestDatabase;
+import io.paymentledger.testsupport.TestInfrastructure;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two relay instances on one database: a packaged relay process and one in this JVM. In steady state nothing is
+ * published twice and order per aggregate holds; when the process is killed (SIGKILL) the other instance takes its
+ * rows over within 10 s, and order per aggregate still holds.
+ */
+class MultiInstanceIT {
+    private static TestDatabase database;
+    private static KafkaNamespace kafka;
+
+    @BeforeAll
+    static void createTopics() {
+        database = TestInfrastructure.get().newDatabase("multi-instance");
+        kafka = TestInfrastructure.get().newKafkaNamespace("multi-instance");
+        kafka.createTopics(1, "dlq");
+        kafka.createTopics(3, "payment");
+    }
+
+    @AfterAll
+    static void dropDatabase() {
+        database.close();
+    }
+
+    @Test
+    void twoInstancesShareTheWorkAndOneTakesOverWhenTheOtherIsKilled() throws Exception {
+        Map<String, String> routing = Map.of("OUTBOX_TOPIC_ROUTING", "aggregate-type", "OUTBOX_BATCH_SIZE", "200");
+        Map<String, String> env = RelayTestSupport.env(database, kafka, "relay-process", routing);
+        List<String> steady = RelayTestSupport.insertMany(database.dsl(), RelayTestSupport.newAggregateIds(300), 5);
+        try (RelayProcess process = RelayProcess.start(RelayConfig.fromEnv(new Env(env)), env);
+             Relay inJvm = Relay.create(RelayTestSupport.config(database, kafka, "relay-in-jvm", routing),
+                     database.dataSource(), Clock.systemUTC())) {
+            inJvm.start();
+            await().atMost(Duration.ofSeconds(60)).until(() -> published() == steady.size());
+            List<ConsumerRecord<String, byte[]>> steadyRecords =
+                    kafka.readFromBeginning("payment", steady.size(), Duration.ofSeconds(30));
+            assertThat(steadyRecords).as("no duplicates in steady state").hasSize(steady.size());
+            assertThat(eventIds(steadyRecords)).containsExactlyInAnyOrderElementsOf(steady);
+            assertVersionOrderPerAggregate(steadyRecords);
+
+            List<String> backlog = RelayTestSupport.insertMany(database.dsl(),
+                    RelayTestSupport.newAggregateIds(2_000), 10);
+            await().atMost(Duration.ofSeconds(60)).until(() -> claimedBy("relay-process") > 0);
+            process.kill();
+            process.awaitExit(10);
+            List<Long> orphaned = database.dsl().select(OUTBOX_EVENT.ID).from(OUTBOX_EVENT)
+                    .where(OUTBOX_EVENT.CLAIMED_BY.eq("relay-process")).fetch(OUTBOX_EVENT.ID);
+            assertThat(orphaned).as("rows the killed relay held").isNotEmpty();
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> database.dsl().fetchCount(OUTBOX_EVENT,
+                    OUTBOX_EVENT.ID.in(orphaned).and(OUTBOX_EVENT.STATUS.eq("published"))) == orphaned.size());
+            await().atMost(Duration.ofSeconds(120)).until(() -> published() == steady.size() + backlog.size());
+        }
+        List<ConsumerRecord<String, byte[]>> all = kafka.readFromBeginning("payment", 22_000, Duration.ofSeconds(60));
+        assertThat(eventIds(all)).containsAll(steady);
+        assertVersionOrderPerAggregate(all);
+    }
+
+    /** Per aggregate, the first delivery of each version comes in version order (a re-sent duplicate may follow). */
+    private static void assertVersionOrderPerAggregate(List<ConsumerRecord<String, byte[]>> records) {
+        Map<String, Set<Long>> firstSeen = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            firstSeen.computeIfAbsent(record.key(), k -> new LinkedHashSet<>()).add(Long.parseLong(
+                    new String(record.headers().lastHeader("aggregate_version").value(), StandardCharsets.UTF_8)));
+        }
+        firstSeen.forEach((aggregate, versions) -> {
+            List<Long> expected = new ArrayList<>();
+            for (long v = 1; v <= versions.size(); v++) {
+                expected.add(v);
+            }
+            assertThat(new ArrayList<>(versions)).as("versions of %s", aggregate).isEqualTo(expected);
+        });
+    }
+
+    private static List<String> eventIds(List<ConsumerRecord<String, byte[]>> records) {
+        return records.stream()
+                .map(r -> new String(r.headers().lastHeader("event_id").value(), StandardCharsets.UTF_8)).toList();
+    }
+
+    private static int published() {
+        return database.dsl().fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.STATUS.eq("published"));
+    }
+
+    private static int claimedBy(String instance) {
+        return database.dsl().fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.CLAIMED_BY.eq(instance)
+                .and(OUTBOX_EVENT.STATUS.eq("pending")));
+    }
+}
