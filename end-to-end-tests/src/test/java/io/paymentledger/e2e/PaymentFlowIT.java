@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.paymentledger.consumer.ConsumerSettings;
 import io.paymentledger.consumer.ConsumptionListener;
+import io.paymentledger.config.Env;
 import io.paymentledger.consumer.Envelope;
 import io.paymentledger.consumer.NotificationService;
 import io.paymentledger.consumer.Validation;
@@ -19,10 +20,8 @@ import io.paymentledger.ledger.IdempotencyConflictException;
 import io.paymentledger.ledger.Ledger;
 import io.paymentledger.ledger.Money;
 import io.paymentledger.ledger.OpenAccount;
-import io.paymentledger.relay.Backoff;
 import io.paymentledger.relay.Relay;
 import io.paymentledger.relay.RelayConfig;
-import io.paymentledger.relay.TopicRouting;
 import io.paymentledger.schemas.EventSchemas;
 import io.paymentledger.schemas.Json;
 import io.paymentledger.testsupport.KafkaNamespace;
@@ -68,9 +67,12 @@ class PaymentFlowIT {
         ledger.openAccount(new OpenAccount("alice", "EUR", 10_000));
         ledger.openAccount(new OpenAccount("bob", "EUR", 0));
 
-        relay = Relay.create(new RelayConfig(database.config(), kafka.config(), TopicRouting.EVENT_TYPE, 100,
-                Duration.ofMillis(100), Duration.ofSeconds(10), new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(5)),
-                "e2e-relay"), database.dataSource(), Clock.systemUTC());
+        relay = Relay.create(RelayConfig.fromEnv(new Env(Map.of(
+                "DATABASE_URL", database.config().url(), "DATABASE_USER", database.config().user(),
+                "DATABASE_PASSWORD", database.config().password(),
+                "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "KAFKA_TOPIC_PREFIX", kafka.topicPrefix(),
+                "OUTBOX_BATCH_SIZE", "100", "OUTBOX_POLL_INTERVAL_SECONDS", "0.1",
+                "OUTBOX_INSTANCE_ID", "e2e-relay"))), database.dataSource(), Clock.systemUTC());
         relay.start();
         consumer = new NotificationService(
                 new ConsumerSettings(database.config(), kafka.config(), "sample-notification-service"),

@@ -1,0 +1,119 @@
+package io.paymentledger.relay;
+
+import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
+import static io.paymentledger.relay.RelayTestSupport.insert;
+import static io.paymentledger.relay.RelayTestSupport.newAggregateId;
+import static io.paymentledger.relay.RelayTestSupport.status;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.paymentledger.config.CommandLines;
+import io.paymentledger.config.Env;
+import io.paymentledger.schemas.Json;
+import io.paymentledger.testsupport.KafkaNamespace;
+import io.paymentledger.testsupport.TestDatabase;
+import io.paymentledger.testsupport.TestInfrastructure;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.jooq.impl.DSL;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Retention and the operators' status view, on the real database. */
+class OperationsIT {
+    private static TestDatabase database;
+    private static KafkaNamespace kafka;
+
+    @BeforeAll
+    static void createTopics() {
+        database = TestInfrastructure.get().newDatabase("operations");
+        kafka = TestInfrastructure.get().newKafkaNamespace("operations");
+        kafka.createTopics(1, "dlq", "paymentauthorized");
+    }
+
+    @AfterAll
+    static void dropDatabase() {
+        database.close();
+    }
+
+    @Test
+    void retentionDeletesOnlyPublishedRowsOlderThanTheRetention() throws Exception {
+        RelayConfig config = RelayTestSupport.config(database, kafka, "retention",
+                Map.of("OUTBOX_RETENTION_HOURS", "168"));
+        String old = insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
+        String recent = insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
+        try (Relay relay = Relay.create(config, database.dataSource(), Clock.systemUTC())) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> relay.runOnce() == 0
+                    && "published".equals(status(database.dsl(), recent)));
+        }
+        String stillPending = insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
+        database.dsl().update(OUTBOX_EVENT)
+                .set(OUTBOX_EVENT.PUBLISHED_AT, OutboxStore.utc(Instant.now().minus(Duration.ofHours(169))))
+                .set(OUTBOX_EVENT.OCCURRED_AT, OutboxStore.utc(Instant.now().minus(Duration.ofHours(170))))
+                .where(OUTBOX_EVENT.EVENT_ID.in(old, stillPending)).execute();
+
+        Housekeeping housekeeping = new Housekeeping(new OutboxStore(database.dsl()), config, Clock.systemUTC(),
+                Relay.circuitBreaker(config.circuit()));
+        assertThat(housekeeping.deleteExpired()).isEqualTo(1);
+
+        assertThat(status(database.dsl(), old)).isNull();
+        assertThat(status(database.dsl(), recent)).isEqualTo("published");
+        assertThat(status(database.dsl(), stillPending)).isEqualTo("pending");
+    }
+
+    @Test
+    void statusReportsBacklogRetriesDeadRowsAndLiveInstances() throws Exception {
+        database.dsl().deleteFrom(OUTBOX_EVENT).execute();
+        insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
+        String retrying = insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
+        String dead = insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
+        database.dsl().update(OUTBOX_EVENT).set(OUTBOX_EVENT.ATTEMPTS, 2)
+                .set(OUTBOX_EVENT.NEXT_ATTEMPT_AT, DSL.currentOffsetDateTime().plus(1))
+                .where(OUTBOX_EVENT.EVENT_ID.eq(retrying)).execute();
+        database.dsl().update(OUTBOX_EVENT).set(OUTBOX_EVENT.STATUS, "dead").set(OUTBOX_EVENT.PARKED, true)
+                .where(OUTBOX_EVENT.EVENT_ID.eq(dead)).execute();
+        database.dsl().update(OUTBOX_EVENT)
+                .set(OUTBOX_EVENT.OCCURRED_AT, OutboxStore.utc(Instant.now().minus(Duration.ofMinutes(5))))
+                .where(OUTBOX_EVENT.STATUS.eq("pending")).execute();
+
+        RelayConfig config = RelayTestSupport.config(database, kafka, "status-relay",
+                Map.of("OUTBOX_POLL_INTERVAL_SECONDS", "3600", "OUTBOX_BATCH_SIZE", "1"));
+        Housekeeping heartbeat = new Housekeeping(new OutboxStore(database.dsl()), config, Clock.systemUTC(),
+                Relay.circuitBreaker(config.circuit()));
+        heartbeat.start();
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> statusJson().get("live_instances").size() == 1);
+            assertThat(statusJson().get("live_instances").get(0).get("instance_id").asText()).isEqualTo("status-relay");
+        } finally {
+            heartbeat.stop();
+        }
+        JsonNode status = statusJson();
+        assertThat(status.get("pending").asLong()).isEqualTo(2);
+        assertThat(status.get("retrying").asLong()).isEqualTo(1);
+        assertThat(status.get("dead").asLong()).isEqualTo(1);
+        assertThat(status.get("parked_aggregates").asLong()).isEqualTo(1);
+        assertThat(status.get("oldest_pending_age_seconds").asDouble()).isGreaterThanOrEqualTo(299);
+        assertThat(status.get("live_instances")).isEmpty();
+        assertThat(operator("status")).contains("pending:            2").contains("dead:               1");
+    }
+
+    private static JsonNode statusJson() throws Exception {
+        return Json.mapper().readTree(operator("status", "--json"));
+    }
+
+    private static String operator(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = CommandLines.execute(new RelayMain(new Env(Map.of("DATABASE_URL", database.config().url(),
+                "DATABASE_USER", database.config().user(), "DATABASE_PASSWORD", database.config().password()))),
+                new PrintWriter(out), new PrintWriter(err), args);
+        assertThat(exit).as("stderr: %s", err).isZero();
+        return out.toString();
+    }
+}
