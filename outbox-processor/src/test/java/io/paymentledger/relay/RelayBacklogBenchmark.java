@@ -1,6 +1,7 @@
 package io.paymentledger.relay;
 
 import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
+import static org.awaitility.Awaitility.await;
 
 import io.paymentledger.testsupport.KafkaNamespace;
 import io.paymentledger.testsupport.TestDatabase;
@@ -11,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,14 +50,12 @@ public final class RelayBacklogBenchmark {
             KafkaNamespace kafka = TestInfrastructure.get().newKafkaNamespace("bench-" + run);
             kafka.createTopics(3, "dlq", "paymentauthorized", "paymentcaptured");
             RelayTestSupport.insertMany(database.dsl(), RelayTestSupport.newAggregateIds(rows / 2), 2);
-            database.dsl().execute("VACUUM ANALYZE outbox_event");
             RelayConfig config = RelayTestSupport.config(database, kafka, "bench", Map.of());
             try (Relay relay = Relay.create(config, database.dataSource(), Clock.systemUTC())) {
                 long started = System.nanoTime();
                 relay.start();
-                while (database.dsl().fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.STATUS.eq("pending")) > 0) {
-                    TimeUnit.MILLISECONDS.sleep(100);
-                }
+                await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> database.dsl().fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.STATUS.eq("pending")) == 0);
                 double seconds = (System.nanoTime() - started) / 1e9;
                 return rows / seconds;
             }
