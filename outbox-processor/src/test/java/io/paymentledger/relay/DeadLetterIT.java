@@ -20,7 +20,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -164,8 +163,8 @@ class DeadLetterIT {
     void redriveOfARowThatIsNotDeadChangesNothingAndSaysWhy() {
         String eventId = insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
         StringWriter err = new StringWriter();
-        int exit = CommandLines.execute(new RelayMain(new Env(operatorEnv())), new PrintWriter(new StringWriter()),
-                new PrintWriter(err), "redrive", eventId, "01JD2Z8Q3V5W6X7Y8Z9A0B1C2D");
+        int exit = CommandLines.execute(new RelayMain(new Env(RelayTestSupport.operatorEnv(database))),
+                new PrintWriter(new StringWriter()), new PrintWriter(err), "redrive", eventId, "01JD2Z8Q3V5W6X7Y8Z9A0B1C2D");
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).contains(eventId + " is pending, not dead")
                 .contains("01JD2Z8Q3V5W6X7Y8Z9A0B1C2D does not exist");
@@ -202,21 +201,8 @@ class DeadLetterIT {
         throw new AssertionError("no dead letter for " + eventId + " among " + records.size() + " DLQ records");
     }
 
-    private static Map<String, String> operatorEnv() {
-        Map<String, String> env = new HashMap<>();
-        env.put("DATABASE_URL", database.config().url());
-        env.put("DATABASE_USER", database.config().user());
-        env.put("DATABASE_PASSWORD", database.config().password());
-        return env;
-    }
-
     private static String operator(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = CommandLines.execute(new RelayMain(new Env(operatorEnv())), new PrintWriter(out),
-                new PrintWriter(err), args);
-        assertThat(exit).as("exit of %s, stderr: %s", List.of(args), err).isZero();
-        return out.toString();
+        return RelayTestSupport.operator(database, args);
     }
 
     private static String hugePayload() {

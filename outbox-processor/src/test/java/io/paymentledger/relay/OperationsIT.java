@@ -8,14 +8,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.paymentledger.config.CommandLines;
-import io.paymentledger.config.Env;
 import io.paymentledger.schemas.Json;
 import io.paymentledger.testsupport.KafkaNamespace;
 import io.paymentledger.testsupport.TestDatabase;
 import io.paymentledger.testsupport.TestInfrastructure;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -108,12 +104,6 @@ class OperationsIT {
     }
 
     private static String operator(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = CommandLines.execute(new RelayMain(new Env(Map.of("DATABASE_URL", database.config().url(),
-                "DATABASE_USER", database.config().user(), "DATABASE_PASSWORD", database.config().password()))),
-                new PrintWriter(out), new PrintWriter(err), args);
-        assertThat(exit).as("stderr: %s", err).isZero();
-        return out.toString();
+        return RelayTestSupport.operator(database, args);
     }
 }

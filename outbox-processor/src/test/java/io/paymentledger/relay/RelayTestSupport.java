@@ -39,6 +39,23 @@ final class RelayTestSupport {
         return env;
     }
 
+    /** The environment of an operator command: the database only. */
+    static Map<String, String> operatorEnv(TestDatabase database) {
+        return Map.of("DATABASE_URL", database.config().url(), "DATABASE_USER", database.config().user(),
+                "DATABASE_PASSWORD", database.config().password());
+    }
+
+    /** Runs an operator command of {@code outbox-processor.jar}, asserts it exited 0, and returns its output. */
+    static String operator(TestDatabase database, String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int exit = io.paymentledger.config.CommandLines.execute(new RelayMain(new Env(operatorEnv(database))),
+                new java.io.PrintWriter(out), new java.io.PrintWriter(err), args);
+        org.assertj.core.api.Assertions.assertThat(exit).as("exit of %s, stderr: %s", java.util.List.of(args), err)
+                .isZero();
+        return out.toString();
+    }
+
     /** Inserts a PaymentAuthorized-shaped row like an external writer would; returns its event id. */
     static String insert(DSLContext dsl, String aggregateId, long version, String eventType) {
         return insert(dsl, "Payment", aggregateId, version, eventType, payload(aggregateId));
