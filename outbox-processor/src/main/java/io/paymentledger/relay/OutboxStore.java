@@ -10,8 +10,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.Record3;
 import org.jooq.Row3;
 import org.jooq.Table;
@@ -112,16 +114,34 @@ final class OutboxStore {
             return 0;
         }
         Table<Record3<Long, String, OffsetDateTime>> failed = failures(retries.stream()
-                .map(r -> DSL.row(DSL.val(r.failure().row().id(), SQLDataType.BIGINT),
-                        DSL.val(r.failure().describe(), SQLDataType.CLOB),
-                        DSL.val(utc(r.nextAttemptAt()), SQLDataType.TIMESTAMPWITHTIMEZONE)))
-                .toList());
+                .map(r -> failureRow(r.failure(), r.nextAttemptAt())).toList());
+        return recordFailures(instance, failed, now,
+                Map.of(OUTBOX_EVENT.NEXT_ATTEMPT_AT, failed.field("next_attempt_at", OffsetDateTime.class)));
+    }
+
+    /** Marks dead-lettered rows dead, counting their last attempt; {@code park} blocks their aggregates. */
+    int markDead(String instance, List<Failure> dead, Instant now, boolean park) {
+        if (dead.isEmpty()) {
+            return 0;
+        }
+        Table<Record3<Long, String, OffsetDateTime>> failed = failures(dead.stream()
+                .map(f -> failureRow(f, now)).toList());
+        return recordFailures(instance, failed, now,
+                Map.of(OUTBOX_EVENT.STATUS, DEAD, OUTBOX_EVENT.PARKED, park, OUTBOX_EVENT.DEAD_LETTERED_AT, utc(now)));
+    }
+
+    /**
+     * One statement for a set of failed rows: counts the attempt, stores each row's error, stamps the failure times,
+     * releases the claim, and sets {@code outcome} (retry time, or dead). Fenced by the claim like every change.
+     */
+    private int recordFailures(String instance, Table<Record3<Long, String, OffsetDateTime>> failed, Instant now,
+                               Map<? extends Field<?>, ?> outcome) {
         return dsl.update(OUTBOX_EVENT)
+                .set(outcome)
                 .set(OUTBOX_EVENT.ATTEMPTS, OUTBOX_EVENT.ATTEMPTS.plus(1))
                 .set(OUTBOX_EVENT.LAST_ERROR, failed.field("error", String.class))
                 .set(OUTBOX_EVENT.FIRST_FAILURE_AT, DSL.coalesce(OUTBOX_EVENT.FIRST_FAILURE_AT, DSL.val(utc(now))))
                 .set(OUTBOX_EVENT.LAST_FAILURE_AT, utc(now))
-                .set(OUTBOX_EVENT.NEXT_ATTEMPT_AT, failed.field("next_attempt_at", OffsetDateTime.class))
                 .setNull(OUTBOX_EVENT.CLAIMED_BY)
                 .setNull(OUTBOX_EVENT.CLAIMED_UNTIL)
                 .from(failed)
@@ -131,30 +151,10 @@ final class OutboxStore {
                 .execute();
     }
 
-    /** Marks dead-lettered rows dead, counting their last attempt; {@code park} blocks their aggregates. */
-    int markDead(String instance, List<Failure> dead, Instant now, boolean park) {
-        if (dead.isEmpty()) {
-            return 0;
-        }
-        Table<Record3<Long, String, OffsetDateTime>> failed = failures(dead.stream()
-                .map(f -> DSL.row(DSL.val(f.row().id(), SQLDataType.BIGINT), DSL.val(f.describe(), SQLDataType.CLOB),
-                        DSL.val(utc(now), SQLDataType.TIMESTAMPWITHTIMEZONE)))
-                .toList());
-        return dsl.update(OUTBOX_EVENT)
-                .set(OUTBOX_EVENT.STATUS, DEAD)
-                .set(OUTBOX_EVENT.PARKED, park)
-                .set(OUTBOX_EVENT.DEAD_LETTERED_AT, utc(now))
-                .set(OUTBOX_EVENT.ATTEMPTS, OUTBOX_EVENT.ATTEMPTS.plus(1))
-                .set(OUTBOX_EVENT.LAST_ERROR, failed.field("error", String.class))
-                .set(OUTBOX_EVENT.FIRST_FAILURE_AT, DSL.coalesce(OUTBOX_EVENT.FIRST_FAILURE_AT, DSL.val(utc(now))))
-                .set(OUTBOX_EVENT.LAST_FAILURE_AT, utc(now))
-                .setNull(OUTBOX_EVENT.CLAIMED_BY)
-                .setNull(OUTBOX_EVENT.CLAIMED_UNTIL)
-                .from(failed)
-                .where(OUTBOX_EVENT.ID.eq(failed.field("id", Long.class)))
-                .and(OUTBOX_EVENT.CLAIMED_BY.eq(instance))
-                .and(OUTBOX_EVENT.STATUS.eq(PENDING))
-                .execute();
+    /** A row of the failures table: the row's id, its error text, and a time (next attempt, or now). */
+    private static Row3<Long, String, OffsetDateTime> failureRow(Failure failure, Instant at) {
+        return DSL.row(DSL.val(failure.row().id(), SQLDataType.BIGINT), DSL.val(failure.describe(), SQLDataType.CLOB),
+                DSL.val(utc(at), SQLDataType.TIMESTAMPWITHTIMEZONE));
     }
 
     /** Deletes up to {@code limit} rows published before {@code cutoff}; returns how many it deleted. */
