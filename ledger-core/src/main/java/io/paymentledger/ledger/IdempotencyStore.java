@@ -36,6 +36,21 @@ final class IdempotencyStore {
         return Optional.of(tx.selectFrom(IDEMPOTENCY_KEY).where(IDEMPOTENCY_KEY.IDEMPOTENCY_KEY_.eq(key)).fetchSingle());
     }
 
+    /**
+     * Records the command's result on its key, in the command's transaction, so that a replay returns it without
+     * reading anything else.
+     */
+    void complete(DSLContext tx, String key, String eventId, long aggregateVersion, long amountMinor,
+                  PaymentStatus status) {
+        tx.update(IDEMPOTENCY_KEY)
+                .set(IDEMPOTENCY_KEY.EVENT_ID, eventId)
+                .set(IDEMPOTENCY_KEY.AGGREGATE_VERSION, aggregateVersion)
+                .set(IDEMPOTENCY_KEY.AMOUNT_MINOR, amountMinor)
+                .set(IDEMPOTENCY_KEY.PAYMENT_STATUS, status.code())
+                .where(IDEMPOTENCY_KEY.IDEMPOTENCY_KEY_.eq(key))
+                .execute();
+    }
+
     /** A stable fingerprint of a request's fields, to tell a retry from a different request under the same key. */
     static String hash(String... fields) {
         try {

@@ -6,7 +6,11 @@ import static io.paymentledger.db.jooq.Tables.POSTING;
 import com.github.f4b6a3.ulid.UlidCreator;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import io.paymentledger.ledger.JournalEntryView.PostingView;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.jooq.DSLContext;
 
 /** The double-entry journal: each entry's postings sum to zero per currency. */
@@ -42,8 +46,25 @@ final class JournalStore {
         return entryId;
     }
 
+    /** The payment's entries with their postings, oldest first. */
+    List<JournalEntryView> entries(DSLContext tx, String paymentId) {
+        Map<String, List<PostingView>> postings = new HashMap<>();
+        tx.selectFrom(POSTING)
+                .where(POSTING.ENTRY_ID.in(tx.select(JOURNAL_ENTRY.ENTRY_ID).from(JOURNAL_ENTRY)
+                        .where(JOURNAL_ENTRY.PAYMENT_ID.eq(paymentId))))
+                .orderBy(POSTING.POSTING_ID)
+                .forEach(posting -> postings.computeIfAbsent(posting.getEntryId(), id -> new ArrayList<>())
+                        .add(new PostingView(posting.getAccountId(), posting.getBucket(), posting.getAmountMinor(),
+                                posting.getCurrency())));
+        return tx.selectFrom(JOURNAL_ENTRY)
+                .where(JOURNAL_ENTRY.PAYMENT_ID.eq(paymentId))
+                .orderBy(JOURNAL_ENTRY.CREATED_AT, JOURNAL_ENTRY.ENTRY_ID)
+                .fetch(entry -> new JournalEntryView(entry.getEntryId(), entry.getPaymentId(), entry.getKind(),
+                        entry.getCreatedAt().toInstant(), postings.getOrDefault(entry.getEntryId(), List.of())));
+    }
+
     private static void requireBalanced(String kind, List<Posting> postings) {
-        var sums = new java.util.HashMap<String, Long>();
+        var sums = new HashMap<String, Long>();
         for (Posting posting : postings) {
             sums.merge(posting.currency(), posting.amountMinor(), Math::addExact);
         }

@@ -17,7 +17,7 @@ import org.jooq.JSONB;
  * Writes events into {@code outbox_event} inside the command's transaction. Every payload is validated against its
  * schema first: an invalid event is a bug in the ledger and fails the command, it never reaches the outbox.
  */
-final class OutboxAppender {
+final class OutboxAppender implements EventAppender {
     static final String PAYMENT_AGGREGATE = "Payment";
     private static final int EVENT_VERSION = 1;
 
@@ -27,8 +27,8 @@ final class OutboxAppender {
         this.schemas = schemas;
     }
 
-    /** Appends one event of the payment aggregate and returns its event id. */
-    String append(DSLContext tx, String paymentId, long aggregateVersion, String eventType, ObjectNode payload,
+    @Override
+    public String append(DSLContext tx, String paymentId, long aggregateVersion, String eventType, ObjectNode payload,
                   String correlationId, Instant occurredAt) {
         List<String> problems = schemas.validatePayload(eventType, EVENT_VERSION, payload);
         if (!problems.isEmpty()) {

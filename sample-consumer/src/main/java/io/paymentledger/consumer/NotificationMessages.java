@@ -17,6 +17,9 @@ final class NotificationMessages {
             case "PaymentAuthorized" -> "Payment " + payment + " authorized: " + amount;
             case "PaymentDeclined" -> "Payment " + payment + " declined (" + payload.path("reason").asText() + "): "
                     + amount;
+            case "PaymentCaptured" -> "Payment " + payment + " captured: " + amount;
+            case "PaymentVoided" -> "Payment " + payment + " voided: " + amount + " released";
+            case "PaymentRefunded" -> "Payment " + payment + " refunded: " + amount;
             default -> envelope.eventType() + " for " + envelope.aggregateType() + " " + envelope.aggregateId();
         };
     }

@@ -6,13 +6,10 @@ import io.paymentledger.config.DatabaseConfig;
 import io.paymentledger.config.Env;
 import io.paymentledger.db.Database;
 import io.paymentledger.ledger.AccountBalance;
-import io.paymentledger.ledger.AuthorizationResult;
-import io.paymentledger.ledger.AuthorizePayment;
 import io.paymentledger.ledger.Ledger;
-import io.paymentledger.ledger.Money;
+import io.paymentledger.ledger.LedgerLimits;
 import io.paymentledger.ledger.OpenAccount;
 import io.paymentledger.schemas.EventSchemas;
-import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -29,9 +26,14 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "ledger-core.jar", mixinStandardHelpOptions = true, version = "ledger-core 0.1.0",
         description = "Double-entry payment ledger that writes its events through the transactional outbox.",
-        footer = {"", "Environment: DATABASE_URL (jdbc:postgresql://host:5432/db), DATABASE_USER, DATABASE_PASSWORD."},
-        subcommands = {LedgerMain.Migrate.class, LedgerMain.OpenAccountCommand.class, LedgerMain.Authorize.class,
-                LedgerMain.Balance.class, LedgerMain.Payment.class})
+        footer = {"", "Environment: DATABASE_URL (jdbc:postgresql://host:5432/db), DATABASE_USER, DATABASE_PASSWORD,",
+                "LEDGER_METADATA_MAX_BYTES (65536), LEDGER_METADATA_MAX_DEPTH (10).",
+                "Exit codes: 0 done, 1 failed or inconsistent, 2 bad input, bad configuration or a refused command."},
+        subcommands = {LedgerMain.Migrate.class, LedgerMain.OpenAccountCommand.class,
+                LedgerMain.CloseAccountCommand.class, PaymentCommands.Authorize.class, PaymentCommands.Capture.class,
+                PaymentCommands.Void.class, PaymentCommands.Refund.class, InspectCommands.Balance.class,
+                InspectCommands.Balances.class, InspectCommands.Payment.class, InspectCommands.Check.class,
+                SimulateCommand.class})
 public final class LedgerMain implements Runnable {
     @Spec
     CommandSpec spec;
@@ -51,17 +53,27 @@ public final class LedgerMain implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** Opens the pool, runs {@code work}, closes the pool. */
-    <T> T withDatabase(Function<HikariDataSource, T> work) {
+    /** Opens a pool of {@code connections}, runs {@code work}, closes the pool. */
+    <T> T withDatabase(int connections, Function<HikariDataSource, T> work) {
         DatabaseConfig config = DatabaseConfig.fromEnv(env);
-        try (HikariDataSource dataSource = Database.pool(config, "ledger-cli", 2)) {
+        try (HikariDataSource dataSource = Database.pool(config, "ledger-cli", connections)) {
             return work.apply(dataSource);
         }
     }
 
+    <T> T withDatabase(Function<HikariDataSource, T> work) {
+        return withDatabase(2, work);
+    }
+
+    /** The ledger over a pool of {@code connections}, limits from the environment. */
+    <T> T withLedger(int connections, Function<Ledger, T> work) {
+        LedgerLimits limits = LedgerLimits.fromEnv(env);
+        return withDatabase(connections, dataSource -> work.apply(
+                Ledger.postgres(Database.dsl(dataSource), Clock.systemUTC(), EventSchemas.load(), limits)));
+    }
+
     <T> T withLedger(Function<Ledger, T> work) {
-        return withDatabase(dataSource ->
-                work.apply(Ledger.postgres(Database.dsl(dataSource), Clock.systemUTC(), EventSchemas.load())));
+        return withLedger(2, work);
     }
 
     @Command(name = "migrate", mixinStandardHelpOptions = true,
@@ -93,54 +105,21 @@ public final class LedgerMain implements Runnable {
         String currency;
         @Option(names = "--opening-balance-minor", defaultValue = "0", description = "Opening balance in minor units.")
         long openingBalanceMinor;
+        @Option(names = "--limit-minor", description = "Most one payment from this account may be (minor units).")
+        Long limitMinor;
 
         @Override
         public Integer call() {
             AccountBalance balance = main.withLedger(ledger ->
-                    ledger.openAccount(new OpenAccount(accountId, currency, openingBalanceMinor)));
-            print(spec.commandLine().getOut(), balance);
+                    ledger.openAccount(new OpenAccount(accountId, currency, openingBalanceMinor, limitMinor)));
+            Printing.balance(spec.commandLine().getOut(), balance);
             return 0;
         }
     }
 
-    @Command(name = "authorize", mixinStandardHelpOptions = true,
-            description = "Authorizes a payment (holds funds on the payer) and writes its event.")
-    static final class Authorize implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @ParentCommand
-        LedgerMain main;
-        @Option(names = "--idempotency-key", required = true, description = "Retry with the same key to be safe.")
-        String idempotencyKey;
-        @Option(names = "--payer", required = true, description = "Payer account id.")
-        String payer;
-        @Option(names = "--payee", required = true, description = "Payee account id.")
-        String payee;
-        @Option(names = "--amount-minor", required = true, description = "Amount in minor units (1234 = 12.34).")
-        long amountMinor;
-        @Option(names = "--currency", required = true, description = "ISO 4217 code, e.g. EUR.")
-        String currency;
-        @Option(names = "--correlation-id", description = "Optional id copied onto the event.")
-        String correlationId;
-
-        @Override
-        public Integer call() {
-            AuthorizationResult result = main.withLedger(ledger -> ledger.authorize(new AuthorizePayment(
-                    idempotencyKey, payer, payee, Money.of(amountMinor, currency), correlationId)));
-            PrintWriter out = spec.commandLine().getOut();
-            // Java 17 has no pattern switch; the sealed interface keeps this chain complete.
-            if (result instanceof AuthorizationResult.Declined declined) {
-                out.printf("declined payment %s: %s (event %s)%n",
-                        declined.paymentId(), declined.reason().code(), declined.eventId());
-            } else {
-                out.printf("authorized payment %s (event %s)%n", result.paymentId(), result.eventId());
-            }
-            return 0;
-        }
-    }
-
-    @Command(name = "balance", mixinStandardHelpOptions = true, description = "Shows an account's balances.")
-    static final class Balance implements Callable<Integer> {
+    @Command(name = "close-account", mixinStandardHelpOptions = true,
+            description = "Closes a customer account (refused while it holds funds for open authorizations).")
+    static final class CloseAccountCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
         @ParentCommand
@@ -150,39 +129,8 @@ public final class LedgerMain implements Runnable {
 
         @Override
         public Integer call() {
-            var balance = main.withLedger(ledger -> ledger.balance(accountId));
-            if (balance.isEmpty()) {
-                spec.commandLine().getErr().printf("no account '%s'%n", accountId);
-                return 1;
-            }
-            print(spec.commandLine().getOut(), balance.get());
+            Printing.balance(spec.commandLine().getOut(), main.withLedger(ledger -> ledger.closeAccount(accountId)));
             return 0;
         }
-    }
-
-    @Command(name = "payment", mixinStandardHelpOptions = true, description = "Shows a payment.")
-    static final class Payment implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @ParentCommand
-        LedgerMain main;
-        @Parameters(paramLabel = "PAYMENT_ID")
-        String paymentId;
-
-        @Override
-        public Integer call() {
-            var payment = main.withLedger(ledger -> ledger.payment(paymentId));
-            if (payment.isEmpty()) {
-                spec.commandLine().getErr().printf("no payment '%s'%n", paymentId);
-                return 1;
-            }
-            spec.commandLine().getOut().println(payment.get());
-            return 0;
-        }
-    }
-
-    private static void print(PrintWriter out, AccountBalance balance) {
-        out.printf("%s %s %s posted=%d held=%d available=%d%n", balance.accountId(), balance.currency(),
-                balance.status(), balance.postedMinor(), balance.heldMinor(), balance.availableMinor());
     }
 }
