@@ -1,6 +1,7 @@
 package io.paymentledger.ledger;
 
 import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
+import static io.paymentledger.db.jooq.Tables.PAYMENT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paymentledger.config.CommandLines;
@@ -58,12 +59,75 @@ class LedgerCliIT {
         assertThat(authorized).startsWith("authorized payment ");
         assertThat(declined).startsWith("declined payment ").contains("insufficient_funds");
         assertThat(run(0, "balance", "cli-payer")).contains("posted=5000 held=1200 available=3800");
-        assertThat(database.dsl().fetchCount(OUTBOX_EVENT)).isEqualTo(2);
+        assertThat(database.dsl().fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.AGGREGATE_ID.in(database.dsl()
+                .select(PAYMENT.PAYMENT_ID).from(PAYMENT).where(PAYMENT.PAYER_ACCOUNT_ID.eq("cli-payer"))))).isEqualTo(2);
     }
 
     @Test
     void badInputExitsWithUsageCodeAndNamesTheProblem() {
         assertThat(run(2, "open-account", "--id", "x", "--currency", "EURO")).contains("ISO 4217");
         assertThat(run(1, "balance", "nobody")).contains("no account 'nobody'");
+    }
+
+    private static String paymentId(String output) {
+        return output.replaceAll("(?s)^\\w+ payment (\\w+).*$", "$1");
+    }
+
+    @Test
+    void capturesRefundsAndShowsThePaymentWithItsJournal() {
+        run(0, "open-account", "--id", "life-payer", "--currency", "EUR", "--opening-balance-minor", "10000");
+        run(0, "open-account", "--id", "life-payee", "--currency", "EUR");
+        String payment = paymentId(run(0, "authorize", "--idempotency-key", "life-1", "--payer", "life-payer",
+                "--payee", "life-payee", "--amount-minor", "3000", "--currency", "EUR",
+                "--metadata", "{\"order_id\":\"o-7\"}"));
+
+        assertThat(run(0, "capture", payment, "--idempotency-key", "life-2", "--amount-minor", "2000"))
+                .startsWith("captured 2000 EUR of payment " + payment + ": now captured").contains("version 2");
+        assertThat(run(0, "refund", payment, "--idempotency-key", "life-3", "--amount-minor", "500"))
+                .contains("now partially_refunded").contains("version 3");
+        String shown = run(0, "payment", payment);
+
+        assertThat(shown).contains("status    partially_refunded", "captured 2000, refunded 500", "order_id",
+                "authorization", "capture", "life-payee/available -500 EUR");
+        assertThat(run(0, "balances", "--prefix", "life-")).contains("life-payer", "life-payee")
+                .doesNotContain("funding-EUR");
+        assertThat(run(0, "check")).startsWith("consistent: ");
+    }
+
+    @Test
+    void refusedCommandExitsWithUsageCodeAndNamesTheReason() {
+        run(0, "open-account", "--id", "refused-payer", "--currency", "EUR", "--opening-balance-minor", "100");
+        run(0, "open-account", "--id", "refused-payee", "--currency", "EUR");
+        String payment = paymentId(run(0, "authorize", "--idempotency-key", "refused-1", "--payer", "refused-payer",
+                "--payee", "refused-payee", "--amount-minor", "100", "--currency", "EUR"));
+        run(0, "void", payment, "--idempotency-key", "refused-2");
+
+        assertThat(run(2, "capture", payment, "--idempotency-key", "refused-3"))
+                .contains("illegal_transition: cannot capture payment " + payment + ": it is voided");
+        assertThat(run(2, "authorize", "--idempotency-key", "refused-4", "--payer", "refused-payer",
+                "--payee", "refused-payee", "--amount-minor", "1", "--currency", "EUR", "--metadata", "[1]"))
+                .contains("metadata_invalid: metadata must be a JSON object");
+    }
+
+    @Test
+    void simulateRunsFlowsAndEndsWithABalancedBooksCheck() {
+        String output = run(0, "simulate", "--accounts", "50", "--payments", "400", "--threads", "4", "--seed", "7");
+
+        assertThat(output).contains("simulated 400 payments", "seed 7", "declined", "captured", "events",
+                "payments/s", "0 returned a different result").contains("consistent: ");
+        assertThat(database.dsl().fetchCount(OUTBOX_EVENT)).isGreaterThan(400);
+    }
+
+    @Test
+    void badLimitConfigurationNamesTheVariable() {
+        StringWriter err = new StringWriter();
+        Env bad = new Env(Map.of("DATABASE_URL", database.config().url(), "DATABASE_USER", database.config().user(),
+                "DATABASE_PASSWORD", database.config().password(), "LEDGER_METADATA_MAX_DEPTH", "0"));
+
+        int exit = CommandLines.execute(new LedgerMain(bad), new PrintWriter(new StringWriter()), new PrintWriter(err),
+                "balances");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("LEDGER_METADATA_MAX_DEPTH").contains("'0'");
     }
 }

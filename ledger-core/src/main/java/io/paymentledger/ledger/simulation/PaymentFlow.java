@@ -42,8 +42,9 @@ final class PaymentFlow {
         int payee = (payer + 1 + random.nextInt(accounts.count() - 1)) % accounts.count();
         String payeeId = random.nextDouble() < 0.01 ? accounts.unknownId() : accounts.id(payee);
         Money amount = Money.of(100 + random.nextLong(25_000), accounts.currency(payer));
-        AuthorizationResult result = send(() -> ledger.authorize(new AuthorizePayment(keyPrefix + "authorize",
-                accounts.id(payer), payeeId, amount, keyPrefix + "flow", metadata())));
+        AuthorizePayment authorize = new AuthorizePayment(keyPrefix + "authorize", accounts.id(payer), payeeId, amount,
+                keyPrefix + "flow", metadata());
+        AuthorizationResult result = send(() -> ledger.authorize(authorize));
         counters.payments.increment();
         if (result instanceof AuthorizationResult.Declined declined) {
             counters.declined(declined.reason().code());
@@ -109,6 +110,7 @@ final class PaymentFlow {
         }
     }
 
+    /** Sends the command, and re-sends the very same command now and then; the supplier must not draw anything. */
     private <T> T send(Supplier<T> command) {
         T result = command.get();
         counters.events.increment();
