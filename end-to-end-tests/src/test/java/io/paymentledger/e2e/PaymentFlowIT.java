@@ -15,11 +15,14 @@ import io.paymentledger.consumer.NotificationService;
 import io.paymentledger.consumer.Validation;
 import io.paymentledger.ledger.AuthorizationResult;
 import io.paymentledger.ledger.AuthorizePayment;
+import io.paymentledger.ledger.CapturePayment;
 import io.paymentledger.ledger.DeclineReason;
 import io.paymentledger.ledger.IdempotencyConflictException;
 import io.paymentledger.ledger.Ledger;
 import io.paymentledger.ledger.Money;
 import io.paymentledger.ledger.OpenAccount;
+import io.paymentledger.ledger.PaymentTransition;
+import io.paymentledger.ledger.RefundPayment;
 import io.paymentledger.relay.Relay;
 import io.paymentledger.relay.RelayConfig;
 import io.paymentledger.schemas.EventSchemas;
@@ -62,7 +65,8 @@ class PaymentFlowIT {
     static void startTheProduct() {
         database = TestInfrastructure.get().newDatabase("payment-flow");
         kafka = TestInfrastructure.get().newKafkaNamespace("payment-flow");
-        kafka.createTopics(3, "paymentauthorized", "paymentdeclined", "dlq");
+        kafka.createTopics(3, "paymentauthorized", "paymentdeclined", "paymentcaptured", "paymentvoided",
+                "paymentrefunded", "dlq");
         ledger = Ledger.postgres(database.dsl(), Clock.systemUTC(), SCHEMAS);
         ledger.openAccount(new OpenAccount("alice", "EUR", 10_000));
         ledger.openAccount(new OpenAccount("bob", "EUR", 0));
@@ -127,6 +131,26 @@ class PaymentFlowIT {
         assertThat(notificationFor(result.eventId())).isEqualTo("Payment " + result.paymentId() + " authorized: 12.34 EUR");
         assertThat(outboxStatus(result.eventId())).isEqualTo("published");
         assertThat(ledger.balance("alice").orElseThrow().heldMinor()).isGreaterThanOrEqualTo(1_234);
+    }
+
+    @Test
+    void captureAndRefundReachTheirTopicsInVersionOrderAndBecomeNotifications() {
+        String payment = ledger.authorize(new AuthorizePayment("order-life", "alice", "bob", Money.of(2_000, "EUR"),
+                null)).paymentId();
+        PaymentTransition capture = ledger.capture(new CapturePayment("order-life-capture", payment,
+                Money.of(1_500, "EUR"), null));
+        PaymentTransition refund = ledger.refund(new RefundPayment("order-life-refund", payment, Money.of(500, "EUR"),
+                "returned", null));
+
+        JsonNode captured = json(awaitRecord("paymentcaptured", payment));
+        JsonNode refunded = json(awaitRecord("paymentrefunded", payment));
+        assertThat(captured.get("aggregate_version").asLong()).isEqualTo(2);
+        assertThat(refunded.get("aggregate_version").asLong()).isEqualTo(3);
+        assertThat(SCHEMAS.validatePayload("PaymentCaptured", 1, captured.get("payload"))).isEmpty();
+        assertThat(SCHEMAS.validatePayload("PaymentRefunded", 1, refunded.get("payload"))).isEmpty();
+        await().atMost(WAIT).until(() -> consumed.containsKey(refund.eventId()) && consumed.containsKey(capture.eventId()));
+        assertThat(notificationFor(capture.eventId())).isEqualTo("Payment " + payment + " captured: 15.00 EUR");
+        assertThat(notificationFor(refund.eventId())).isEqualTo("Payment " + payment + " refunded: 5.00 EUR");
     }
 
     @Test

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
         description = {"Runs payment flows through the ledger: authorize, then full or partial capture, void or",
                 "refund, with some declines and idempotent retries; then checks the books."})
 final class SimulateCommand implements Callable<Integer> {
-    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
+    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
 
     @Spec
     CommandSpec spec;

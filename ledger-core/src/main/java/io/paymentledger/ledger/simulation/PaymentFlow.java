@@ -15,7 +15,7 @@ import java.util.function.Supplier;
 
 /**
  * One simulated payment from authorization to its end, drawn from its own random stream: authorize; then 55% full
- * capture, 15% partial capture, 15% void, 15% left open; a captured payment is refunded in full 10% of the time and
+ * capture, 15% partial capture, 25% void, 5% left open; a captured payment is refunded in full 10% of the time and
  * partially 10% (twice, half the time). 2% of commands are re-sent with the same idempotency key, as a client does
  * after a timeout, and must return the same result.
  */
@@ -65,7 +65,7 @@ final class PaymentFlow {
             capture(paymentId, null);
         } else if (roll < 0.70 && amount.minor() > 1) {
             capture(paymentId, Money.of(1 + random.nextLong(amount.minor() - 1), amount.currency()));
-        } else if (roll < 0.85) {
+        } else if (roll < 0.95) {
             transition("void", () -> ledger.voidPayment(new VoidPayment(keyPrefix + "void", paymentId,
                     "customer cancelled", null)));
             counters.voided.increment();

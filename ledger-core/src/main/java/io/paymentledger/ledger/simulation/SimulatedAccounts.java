@@ -5,9 +5,10 @@ import io.paymentledger.ledger.OpenAccount;
 import java.util.SplittableRandom;
 
 /**
- * The run's customer accounts, derived from the index so no flow needs a lookup: every 20th is in GBP (the rest
+ * The run's customer accounts, derived from the index so no flow needs a lookup: every 40th is in GBP (the rest
  * EUR, so some payments are declined for currency mismatch), every 10th has a single-payment limit of 150.00, and
- * every 50th is closed after opening. Opening balances are 100.00-1,000.00, so busy payers run out of funds.
+ * every 100th is closed after opening. Opening balances are 500.00-5,000.00, so
+ * busy payers can run out of funds.
  */
 final class SimulatedAccounts {
     static final long LIMIT_MINOR = 15_000;
@@ -34,15 +35,15 @@ final class SimulatedAccounts {
     }
 
     String currency(int index) {
-        return index % 20 == 19 ? "GBP" : "EUR";
+        return index % 40 == 39 ? "GBP" : "EUR";
     }
 
-    /** Opens (and, for every 50th, closes) account {@code index}. */
+    /** Opens (and, for every 100th, closes) account {@code index}. */
     void open(Ledger ledger, int index, long seed) {
-        long balance = 10_000 + new SplittableRandom(seed ^ index).nextLong(90_000);
+        long balance = 50_000 + new SplittableRandom(seed ^ index).nextLong(450_000);
         ledger.openAccount(new OpenAccount(id(index), currency(index), balance,
                 index % 10 == 7 ? LIMIT_MINOR : null));
-        if (index % 50 == 49) {
+        if (index % 100 == 99) {
             ledger.closeAccount(id(index));
         }
     }

@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -61,17 +62,25 @@ public final class Simulator {
         return (clock.millis() - startMillis) / 1000.0;
     }
 
-    /** Runs {@code work} for indexes 0..count-1 on {@code threads} threads, starting index i no sooner than i/rate. */
+    /**
+     * Runs {@code work} for indexes 0..count-1 on {@code threads} threads, starting index i no sooner than i/rate.
+     * The first failure stops every thread before it takes its next index.
+     */
     private static void parallel(ExecutorService workers, int threads, long count, double rate, LongConsumer work) {
         AtomicLong next = new AtomicLong();
+        AtomicBoolean failed = new AtomicBoolean();
         long startNanos = System.nanoTime();
         List<Future<?>> running = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             running.add(workers.submit(() -> {
-                for (long i = next.getAndIncrement(); i < count && !Thread.currentThread().isInterrupted();
-                     i = next.getAndIncrement()) {
-                    pace(startNanos, i, rate);
-                    work.accept(i);
+                try {
+                    for (long i = next.getAndIncrement(); i < count && !failed.get(); i = next.getAndIncrement()) {
+                        pace(startNanos, i, rate);
+                        work.accept(i);
+                    }
+                } catch (RuntimeException e) {
+                    failed.set(true);
+                    throw e;
                 }
             }));
         }
