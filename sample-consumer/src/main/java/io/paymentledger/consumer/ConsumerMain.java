@@ -5,21 +5,31 @@ import io.paymentledger.config.CommandLines;
 import io.paymentledger.config.Env;
 import io.paymentledger.config.ServiceLifecycle;
 import io.paymentledger.db.Database;
+import io.paymentledger.config.KafkaConfig;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code sample-consumer.jar}: the notification service's command line and composition root. */
 @Command(name = "sample-consumer.jar", mixinStandardHelpOptions = true, version = "sample-consumer 0.1.0",
         description = "Reference downstream service: validates, deduplicates and turns ledger events into notifications.",
         footer = {"", "Environment: DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD, KAFKA_BOOTSTRAP_SERVERS,",
-                "KAFKA_TOPIC_PREFIX (payments), CONSUMER_GROUP_ID (sample-notification-service). See README.md."},
-        subcommands = {ConsumerMain.Run.class})
+                "KAFKA_TOPIC_PREFIX (payments), CONSUMER_GROUP_ID (sample-notification-service),",
+                "CONSUMER_MAX_RECORD_BYTES (1048576). tail-dlq needs only the KAFKA_ ones. See README.md."},
+        subcommands = {ConsumerMain.Run.class, ConsumerMain.TailDlq.class})
 public final class ConsumerMain implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(ConsumerMain.class);
+    private static final Duration STATS_EVERY = Duration.ofMinutes(1);
 
     private final Env env;
 
@@ -49,12 +59,62 @@ public final class ConsumerMain implements Callable<Integer> {
         public Integer call() throws InterruptedException {
             ConsumerSettings settings = ConsumerSettings.fromEnv(main.env);
             log.info("Starting notification service with {}", settings);
+            ConsumerStats stats = new ConsumerStats();
+            ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor();
             try (HikariDataSource dataSource = Database.pool(settings.database(), "notification-consumer", 2);
                  NotificationService service = new NotificationService(settings, dataSource, Clock.systemUTC(),
-                         new ConsumptionListener() { })) {
+                         stats)) {
+                reporter.scheduleAtFixedRate(() -> log.info("Notification service: {}", stats.summary()),
+                        STATS_EVERY.toSeconds(), STATS_EVERY.toSeconds(), TimeUnit.SECONDS);
                 ServiceLifecycle.runUntilShutdown("consumer", service::start, service::close);
+            } finally {
+                reporter.shutdownNow();
+                log.info("Notification service totals: {}", stats.summary());
             }
             return 0;
+        }
+    }
+
+    @Command(name = "tail-dlq", mixinStandardHelpOptions = true,
+            description = {"Prints the dead letters on <prefix>.dlq, one line each (time, event id, type, aggregate,",
+                    "version, attempts, reason), without joining any consumer group."})
+    static final class TailDlq implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @ParentCommand
+        ConsumerMain main;
+        @Option(names = "--from-beginning", description = "Every dead letter still on the topic.")
+        boolean fromBeginning;
+        @Option(names = "--follow", description = "Keep printing new dead letters until Ctrl-C / SIGTERM.")
+        boolean follow;
+        @Option(names = "--json", description = "Print each dead letter's JSON as it is.")
+        boolean json;
+        @Option(names = "--last", defaultValue = "10",
+                description = "Without --from-beginning: the last N per partition (default 10).")
+        int last;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            DeadLetterTail.Options options = new DeadLetterTail.Options(fromBeginning, follow, json, last);
+            DeadLetterTail tail = new DeadLetterTail(KafkaConfig.fromEnv(main.env), spec.commandLine().getOut());
+            if (!follow) {
+                tail.run(options);
+                return 0;
+            }
+            Thread reader = new Thread(() -> tail.run(options), "tail-dlq");
+            ServiceLifecycle.runUntilShutdown("tail-dlq", reader::start, () -> {
+                tail.stop();
+                joinQuietly(reader);
+            });
+            return 0;
+        }
+
+        private static void joinQuietly(Thread reader) {
+            try {
+                reader.join(Duration.ofSeconds(10).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -14,10 +14,16 @@ import java.util.Objects;
  * @param kafka    {@code KAFKA_BOOTSTRAP_SERVERS}, {@code KAFKA_TOPIC_PREFIX}
  * @param groupId  {@code CONSUMER_GROUP_ID}: the Kafka consumer group and inbox namespace, default
  *                 {@code sample-notification-service}
+ * @param maxRecordBytes {@code CONSUMER_MAX_RECORD_BYTES}: a record value larger than this is rejected unread as
+ *                 {@code oversized_record}, default 1048576 (1 MiB, Kafka's default record limit), 1024-104857600
  */
-public record ConsumerSettings(DatabaseConfig database, KafkaConfig kafka, String groupId) {
+public record ConsumerSettings(DatabaseConfig database, KafkaConfig kafka, String groupId, int maxRecordBytes) {
     public static final String CONSUMER_GROUP_ID = "CONSUMER_GROUP_ID";
+    public static final String CONSUMER_MAX_RECORD_BYTES = "CONSUMER_MAX_RECORD_BYTES";
     public static final String DEFAULT_GROUP_ID = "sample-notification-service";
+    public static final int DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
+    private static final int MIN_RECORD_BYTES = 1024;
+    private static final int MAX_RECORD_BYTES = 100 * 1024 * 1024;
 
     public ConsumerSettings {
         Objects.requireNonNull(database, "database");
@@ -27,10 +33,20 @@ public record ConsumerSettings(DatabaseConfig database, KafkaConfig kafka, Strin
             throw new ConfigException(CONSUMER_GROUP_ID, "'" + groupId
                     + "' is not a valid group id; use 1-200 characters of A-Z a-z 0-9 . _ -");
         }
+        if (maxRecordBytes < MIN_RECORD_BYTES || maxRecordBytes > MAX_RECORD_BYTES) {
+            throw new ConfigException(CONSUMER_MAX_RECORD_BYTES, "'" + maxRecordBytes + "' is out of range; use between "
+                    + MIN_RECORD_BYTES + " and " + MAX_RECORD_BYTES);
+        }
+    }
+
+    /** Settings with the default record size limit. */
+    public ConsumerSettings(DatabaseConfig database, KafkaConfig kafka, String groupId) {
+        this(database, kafka, groupId, DEFAULT_MAX_RECORD_BYTES);
     }
 
     public static ConsumerSettings fromEnv(Env env) {
         return new ConsumerSettings(DatabaseConfig.fromEnv(env), KafkaConfig.fromEnv(env),
-                env.string(CONSUMER_GROUP_ID, DEFAULT_GROUP_ID));
+                env.string(CONSUMER_GROUP_ID, DEFAULT_GROUP_ID),
+                env.integer(CONSUMER_MAX_RECORD_BYTES, DEFAULT_MAX_RECORD_BYTES, MIN_RECORD_BYTES, MAX_RECORD_BYTES));
     }
 }

@@ -6,7 +6,15 @@ public interface ConsumptionListener {
     default void processed(Envelope envelope, boolean duplicate) {
     }
 
-    /** A record that failed validation; its offset is committed and it is never retried. */
+    /** A record that failed validation; recorded, its offset committed, and never retried. */
     default void rejected(String topic, int partition, long offset, Validation.Invalid verdict) {
+    }
+
+    /** An event arrived with a version above its aggregate's highest applied + 1: versions are missing so far. */
+    default void gap(Envelope envelope, long highestBefore) {
+    }
+
+    /** An event arrived below its aggregate's highest applied version: a predecessor came late. It was applied. */
+    default void late(Envelope envelope, long highestBefore) {
     }
 }

@@ -4,6 +4,7 @@ import io.paymentledger.db.Database;
 import io.paymentledger.schemas.EventSchemas;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -26,7 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The downstream notification service: consumes every {@code <prefix>.payment*} topic, validates each record,
  * applies each event once (inbox in PostgreSQL, same transaction as the notification) and commits offsets only
- * after the database commit. Invalid records are reported and skipped, never retried forever.
+ * after the database commit. A poll's records are one batch: a handful of statements in one transaction.
+ * Invalid records are stored with their reason in that same transaction and never retried; version gaps and late
+ * predecessors are flagged, never dropped.
  */
 public final class NotificationService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NotificationService.class);
@@ -35,8 +38,10 @@ public final class NotificationService implements AutoCloseable {
     private final DSLContext dsl;
     private final Clock clock;
     private final ConsumptionListener listener;
-    private final EnvelopeValidator validator = new EnvelopeValidator(EventSchemas.load());
-    private final NotificationStore store = new NotificationStore();
+    private final EnvelopeValidator validator;
+    private final InboxStore inbox = new InboxStore();
+    private final AggregateProgress progress = new AggregateProgress();
+    private final RejectionStore rejections = new RejectionStore();
     private final KafkaConsumer<String, byte[]> consumer;
     private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
 
@@ -51,6 +56,7 @@ public final class NotificationService implements AutoCloseable {
         this.dsl = Database.dsl(dataSource);
         this.clock = clock;
         this.listener = listener;
+        this.validator = new EnvelopeValidator(EventSchemas.load(), settings.maxRecordBytes());
         this.consumer = new KafkaConsumer<>(consumerProperties(settings), new StringDeserializer(),
                 new ByteArrayDeserializer());
     }
@@ -110,7 +116,10 @@ public final class NotificationService implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("Batch of {} records failed; will retry it after {}", records.count(), RETRY_DELAY, e);
             for (TopicPartition partition : records.partitions()) {
-                consumer.seek(partition, records.records(partition).get(0).offset());
+                // A rebalance may have moved the partition away; its new owner starts at the committed offset.
+                if (consumer.assignment().contains(partition)) {
+                    consumer.seek(partition, records.records(partition).get(0).offset());
+                }
             }
             awaitRetry();
         }
@@ -127,43 +136,51 @@ public final class NotificationService implements AutoCloseable {
         }
     }
 
+    /** What one batch's transaction did. */
+    private record Outcome(InboxStore.BatchResult inbox, List<AggregateProgress.Flag> flags) {
+    }
+
     private void handle(ConsumerRecords<String, byte[]> records) {
         List<Envelope> valid = new ArrayList<>(records.count());
-        List<ConsumerRecord<String, byte[]>> invalidRecords = new ArrayList<>();
-        List<Validation.Invalid> verdicts = new ArrayList<>();
+        List<RejectedRecord> rejected = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : records) {
             Validation verdict = validator.validate(record.value());
             if (verdict instanceof Validation.Valid ok) {
                 valid.add(ok.envelope());
             } else {
-                invalidRecords.add(record);
-                verdicts.add((Validation.Invalid) verdict);
+                rejected.add(RejectedRecord.of(record, (Validation.Invalid) verdict));
             }
         }
-        List<Boolean> applied = dsl.transactionResult(configuration -> applyAll(configuration.dsl(), valid));
+        Instant now = clock.instant();
+        Outcome outcome = dsl.transactionResult(configuration -> {
+            DSLContext tx = configuration.dsl();
+            InboxStore.BatchResult result = inbox.applyOnce(tx, settings.groupId(), valid, now);
+            List<AggregateProgress.Flag> flags = progress.track(tx, settings.groupId(), result.applied(), now);
+            rejections.record(tx, settings.groupId(), rejected, now);
+            return new Outcome(result, flags);
+        });
         consumer.commitSync();
-        report(valid, applied, invalidRecords, verdicts);
+        report(outcome, rejected);
     }
 
-    private List<Boolean> applyAll(DSLContext tx, List<Envelope> envelopes) {
-        List<Boolean> applied = new ArrayList<>(envelopes.size());
-        for (Envelope envelope : envelopes) {
-            applied.add(store.applyOnce(tx, settings.groupId(), envelope, clock.instant()));
+    private void report(Outcome outcome, List<RejectedRecord> rejected) {
+        outcome.inbox().applied().forEach(envelope -> listener.processed(envelope, false));
+        outcome.inbox().duplicates().forEach(envelope -> listener.processed(envelope, true));
+        for (AggregateProgress.Flag flag : outcome.flags()) {
+            Envelope envelope = flag.envelope();
+            log.warn("{} for {} {}: version {} arrived while the highest applied was {}; applied it anyway",
+                    flag.gap() ? "Version gap" : "Late predecessor", envelope.aggregateType(), envelope.aggregateId(),
+                    envelope.aggregateVersion(), flag.highestBefore());
+            if (flag.gap()) {
+                listener.gap(envelope, flag.highestBefore());
+            } else {
+                listener.late(envelope, flag.highestBefore());
+            }
         }
-        return applied;
-    }
-
-    private void report(List<Envelope> valid, List<Boolean> applied,
-                        List<ConsumerRecord<String, byte[]>> invalidRecords, List<Validation.Invalid> verdicts) {
-        for (int i = 0; i < valid.size(); i++) {
-            listener.processed(valid.get(i), !applied.get(i));
-        }
-        for (int i = 0; i < invalidRecords.size(); i++) {
-            ConsumerRecord<String, byte[]> record = invalidRecords.get(i);
-            Validation.Invalid verdict = verdicts.get(i);
-            log.warn("Rejected record {}-{}@{}: {}: {}", record.topic(), record.partition(), record.offset(),
-                    verdict.reason().code(), verdict.detail());
-            listener.rejected(record.topic(), record.partition(), record.offset(), verdict);
+        for (RejectedRecord record : rejected) {
+            log.warn("Rejected record {}-{}@{} (event {}): {}: {}", record.topic(), record.partition(), record.offset(),
+                    record.eventId(), record.verdict().reason().code(), record.verdict().detail());
+            listener.rejected(record.topic(), record.partition(), record.offset(), record.verdict());
         }
     }
 

@@ -6,7 +6,7 @@ import java.util.Locale;
 public sealed interface Validation {
     /** Why a record was rejected; {@link #code()} is what operators see. */
     enum RejectReason {
-        MALFORMED_JSON, INVALID_ENVELOPE, UNKNOWN_EVENT_TYPE, INVALID_PAYLOAD;
+        MALFORMED_JSON, INVALID_ENVELOPE, UNKNOWN_EVENT_TYPE, INVALID_PAYLOAD, OVERSIZED_RECORD;
 
         public String code() {
             return name().toLowerCase(Locale.ROOT);
@@ -16,6 +16,10 @@ public sealed interface Validation {
     record Valid(Envelope envelope) implements Validation {
     }
 
-    record Invalid(RejectReason reason, String detail) implements Validation {
+    /** @param eventId the record's event id when it could be read, else null */
+    record Invalid(RejectReason reason, String detail, String eventId) implements Validation {
+        public Invalid(RejectReason reason, String detail) {
+            this(reason, detail, null);
+        }
     }
 }

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class EnvelopeValidatorTest {
     private static final String ULID = "01JD2Z8Q3V5W6X7Y8Z9A0B1C2D";
-    private final EnvelopeValidator validator = new EnvelopeValidator(EventSchemas.load());
+    private final EnvelopeValidator validator = new EnvelopeValidator(EventSchemas.load(), 1024 * 1024);
 
     static String envelope(String eventType, String payload) {
         return "{\"event_id\":\"" + ULID + "\",\"event_type\":\"" + eventType + "\",\"event_version\":1,"

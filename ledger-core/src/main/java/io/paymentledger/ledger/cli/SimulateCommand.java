@@ -70,11 +70,11 @@ final class SimulateCommand implements Callable<Integer> {
         out.printf("simulated %,d payments in %.1f s (run %s, seed %d; replay with --seed %d)%n", summary.payments(),
                 summary.seconds(), runId, summary.seed(), summary.seed());
         out.printf("  authorized  %,d%n", summary.authorized());
-        out.printf("  declined    %,d %s%n", summary.declinedTotal(), breakdown(summary.declined()));
+        out.printf("  declined    %,d%s%n", summary.declinedTotal(), breakdown(summary.declined()));
         out.printf("  captured    %,d in full, %,d partially%n", summary.captured(), summary.partiallyCaptured());
         out.printf("  voided      %,d%n", summary.voided());
         out.printf("  refunded    %,d in full, %,d partial refunds%n", summary.refunds(), summary.partialRefunds());
-        out.printf("  refused     %,d %s%n", summary.rejected().values().stream().mapToLong(Long::longValue).sum(),
+        out.printf("  refused     %,d%s%n", summary.rejected().values().stream().mapToLong(Long::longValue).sum(),
                 breakdown(summary.rejected()));
         out.printf("  replays     %,d idempotent retries, %,d returned a different result%n", summary.replays(),
                 summary.replayMismatches());
@@ -86,6 +86,6 @@ final class SimulateCommand implements Callable<Integer> {
     private static String breakdown(Map<String, Long> counts) {
         return counts.isEmpty() ? "" : counts.entrySet().stream()
                 .map(entry -> entry.getKey() + " " + String.format("%,d", entry.getValue()))
-                .collect(Collectors.joining(", ", "(", ")"));
+                .collect(Collectors.joining(", ", " (", ")"));
     }
 }
