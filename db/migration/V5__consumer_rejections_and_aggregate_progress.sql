@@ -24,11 +24,14 @@ CREATE INDEX consumer_rejected_record_time_idx ON consumer_rejected_record (cons
 
 -- The highest aggregate_version applied per aggregate: an event above highest + 1 is a gap, one below it arrived
 -- late (both are still applied, once each; they are flagged, never dropped).
+-- previous_highest_version is what the last update replaced: the consumer's one upsert per batch returns it, so
+-- it learns the highest before its batch without a lookup query (whose plan would depend on fresh statistics).
 CREATE TABLE consumer_aggregate_progress (
     consumer_group       text        NOT NULL,
     aggregate_type       text        NOT NULL,
     aggregate_id         text        NOT NULL,
     highest_version      bigint      NOT NULL,
+    previous_highest_version bigint,
     updated_at           timestamptz NOT NULL,
     PRIMARY KEY (consumer_group, aggregate_type, aggregate_id),
     CONSTRAINT consumer_aggregate_progress_version_positive CHECK (highest_version >= 1)

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.paymentledger.consumer.ConsumerMain;
 import io.paymentledger.consumer.ConsumerSettings;
 import io.paymentledger.consumer.ConsumptionListener;
 import io.paymentledger.config.Env;
@@ -204,6 +205,31 @@ class PaymentFlowIT {
         AuthorizationResult after = ledger.authorize(new AuthorizePayment("order-after-poison", "alice", "bob",
                 Money.of(1, "EUR"), null));
         await().atMost(WAIT).until(() -> consumed.containsKey(after.eventId()));
+    }
+
+    @Test
+    void tailDlqPrintsADeadLetterTheRelayProduced() {
+        String aggregate = com.github.f4b6a3.ulid.UlidCreator.getMonotonicUlid().toString();
+        String eventId = com.github.f4b6a3.ulid.UlidCreator.getMonotonicUlid().toString();
+        database.dsl().insertInto(OUTBOX_EVENT)
+                .set(OUTBOX_EVENT.EVENT_ID, eventId)
+                .set(OUTBOX_EVENT.AGGREGATE_TYPE, "Payment")
+                .set(OUTBOX_EVENT.AGGREGATE_ID, aggregate)
+                .set(OUTBOX_EVENT.AGGREGATE_VERSION, 1L)
+                .set(OUTBOX_EVENT.EVENT_TYPE, "PaymentAuthorized")
+                .set(OUTBOX_EVENT.PAYLOAD, org.jooq.JSONB.valueOf("{\"blob\":\"" + "x".repeat(1_200_000) + "\"}"))
+                .execute();
+        await().atMost(WAIT).until(() -> "dead".equals(outboxStatus(eventId)));
+
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int exit = io.paymentledger.config.CommandLines.execute(new ConsumerMain(new Env(Map.of(
+                        "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "KAFKA_TOPIC_PREFIX", kafka.topicPrefix()))),
+                new java.io.PrintWriter(out), new java.io.PrintWriter(err), "tail-dlq", "--from-beginning");
+
+        assertThat(exit).as("stderr: %s", err).isZero();
+        assertThat(out.toString()).containsPattern("\\S+Z " + eventId + " PaymentAuthorized Payment/" + aggregate
+                + " v1 attempts=\\d+ \\S*RecordTooLargeException: .+ \\(envelope omitted: record_too_large\\)");
     }
 
     private static ConsumerRecord<String, byte[]> awaitRecord(String topic, String key) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.paymentledger.config.Env;
+import io.paymentledger.testsupport.JarProcess;
 import io.paymentledger.testsupport.KafkaNamespace;
 import io.paymentledger.testsupport.TestDatabase;
 import io.paymentledger.testsupport.TestInfrastructure;
@@ -49,7 +50,7 @@ class MultiInstanceIT {
         Map<String, String> routing = Map.of("OUTBOX_TOPIC_ROUTING", "aggregate-type", "OUTBOX_BATCH_SIZE", "200");
         Map<String, String> env = RelayTestSupport.env(database, kafka, "relay-process", routing);
         List<String> steady = RelayTestSupport.insertMany(database.dsl(), RelayTestSupport.newAggregateIds(300), 5);
-        try (RelayProcess process = RelayProcess.start(RelayConfig.fromEnv(new Env(env)), env);
+        try (JarProcess process = RelayProcess.start(RelayConfig.fromEnv(new Env(env)), env);
              Relay inJvm = Relay.create(RelayTestSupport.config(database, kafka, "relay-in-jvm", routing),
                      database.dataSource(), Clock.systemUTC())) {
             inJvm.start();

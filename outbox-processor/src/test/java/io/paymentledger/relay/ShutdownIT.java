@@ -4,6 +4,7 @@ import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.paymentledger.testsupport.JarProcess;
 import io.paymentledger.testsupport.KafkaNamespace;
 import io.paymentledger.testsupport.TestDatabase;
 import io.paymentledger.testsupport.TestInfrastructure;
@@ -40,7 +41,7 @@ class ShutdownIT {
     void sigtermMidBatchExitsZeroReleasesEverythingAndLosesNothing() throws Exception {
         List<String> eventIds = RelayTestSupport.insertMany(database.dsl(), RelayTestSupport.newAggregateIds(ROWS), 1);
         Map<String, String> env = RelayTestSupport.env(database, kafka, "sigterm-relay", Map.of());
-        try (RelayProcess process = RelayProcess.start(RelayConfig.fromEnv(new io.paymentledger.config.Env(env)), env)) {
+        try (JarProcess process = RelayProcess.start(RelayConfig.fromEnv(new io.paymentledger.config.Env(env)), env)) {
             await().atMost(Duration.ofSeconds(60)).until(() -> published() > 1_000);
             process.terminate();
 

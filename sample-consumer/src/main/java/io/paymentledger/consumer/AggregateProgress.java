@@ -3,7 +3,6 @@ package io.paymentledger.consumer;
 import static io.paymentledger.db.jooq.Tables.CONSUMER_AGGREGATE_PROGRESS;
 import static org.jooq.impl.DSL.excluded;
 import static org.jooq.impl.DSL.greatest;
-import static org.jooq.impl.DSL.row;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -14,11 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.jooq.DSLContext;
-import org.jooq.Row2;
 
 /**
  * The highest applied {@code aggregate_version} per aggregate. Events are never dropped for their version: one above
  * highest + 1 is flagged as a gap, one below highest as a late predecessor, and the highest only ever grows.
+ *
+ * <p>One upsert per batch, through the primary key only: it raises each aggregate's highest to the batch's maximum
+ * and returns what was there before ({@code previous_highest_version} on update, nothing on insert). The batch's
+ * flags are then worked out in arrival order from those values.
  */
 final class AggregateProgress {
 
@@ -26,7 +28,7 @@ final class AggregateProgress {
     record Flag(Envelope envelope, long highestBefore, boolean gap) {
     }
 
-    /** One aggregate, ordered by type then id: the lock order. */
+    /** One aggregate, ordered by type then id: the order rows are upserted (and so locked) in. */
     private record Key(String type, String id) implements Comparable<Key> {
         static Key of(Envelope envelope) {
             return new Key(envelope.aggregateType(), envelope.aggregateId());
@@ -44,7 +46,9 @@ final class AggregateProgress {
         if (applied.isEmpty()) {
             return List.of();
         }
-        Map<Key, Long> highest = new TreeMap<>(lockHighest(tx, groupId, applied));
+        Map<Key, Long> batchHighest = new TreeMap<>();
+        applied.forEach(envelope -> batchHighest.merge(Key.of(envelope), envelope.aggregateVersion(), Math::max));
+        Map<Key, Long> highest = upsert(tx, groupId, batchHighest, now.atOffset(ZoneOffset.UTC));
         List<Flag> flags = new ArrayList<>();
         for (Envelope envelope : applied) {
             Key key = Key.of(envelope);
@@ -57,38 +61,34 @@ final class AggregateProgress {
             }
             highest.put(key, Math.max(before, version));
         }
-        upsert(tx, groupId, highest, now.atOffset(ZoneOffset.UTC));
         return flags;
     }
 
-    /** Locks the existing rows of these aggregates in key order, so concurrent consumers cannot deadlock. */
-    private static Map<Key, Long> lockHighest(DSLContext tx, String groupId, List<Envelope> applied) {
-        List<Row2<String, String>> keys = applied.stream()
-                .map(envelope -> row(envelope.aggregateType(), envelope.aggregateId())).distinct().toList();
-        Map<Key, Long> highest = new HashMap<>();
-        tx.selectFrom(CONSUMER_AGGREGATE_PROGRESS)
-                .where(CONSUMER_AGGREGATE_PROGRESS.CONSUMER_GROUP.eq(groupId))
-                .and(row(CONSUMER_AGGREGATE_PROGRESS.AGGREGATE_TYPE, CONSUMER_AGGREGATE_PROGRESS.AGGREGATE_ID).in(keys))
-                .orderBy(CONSUMER_AGGREGATE_PROGRESS.AGGREGATE_TYPE, CONSUMER_AGGREGATE_PROGRESS.AGGREGATE_ID)
-                .forUpdate()
-                .forEach(progress -> highest.put(new Key(progress.getAggregateType(), progress.getAggregateId()),
-                        progress.getHighestVersion()));
-        return highest;
-    }
-
-    private static void upsert(DSLContext tx, String groupId, Map<Key, Long> highest, OffsetDateTime at) {
+    /** Upserts the batch's highest versions; returns each aggregate's highest before the batch (absent: none). */
+    private static Map<Key, Long> upsert(DSLContext tx, String groupId, Map<Key, Long> batchHighest,
+                                         OffsetDateTime at) {
         var insert = tx.insertInto(CONSUMER_AGGREGATE_PROGRESS, CONSUMER_AGGREGATE_PROGRESS.CONSUMER_GROUP,
                 CONSUMER_AGGREGATE_PROGRESS.AGGREGATE_TYPE, CONSUMER_AGGREGATE_PROGRESS.AGGREGATE_ID,
                 CONSUMER_AGGREGATE_PROGRESS.HIGHEST_VERSION, CONSUMER_AGGREGATE_PROGRESS.UPDATED_AT);
-        for (Map.Entry<Key, Long> entry : highest.entrySet()) {
+        for (Map.Entry<Key, Long> entry : batchHighest.entrySet()) {
             insert = insert.values(groupId, entry.getKey().type(), entry.getKey().id(), entry.getValue(), at);
         }
+        Map<Key, Long> before = new HashMap<>();
         insert.onConflict(CONSUMER_AGGREGATE_PROGRESS.CONSUMER_GROUP, CONSUMER_AGGREGATE_PROGRESS.AGGREGATE_TYPE,
                         CONSUMER_AGGREGATE_PROGRESS.AGGREGATE_ID)
                 .doUpdate()
+                .set(CONSUMER_AGGREGATE_PROGRESS.PREVIOUS_HIGHEST_VERSION, CONSUMER_AGGREGATE_PROGRESS.HIGHEST_VERSION)
                 .set(CONSUMER_AGGREGATE_PROGRESS.HIGHEST_VERSION, greatest(CONSUMER_AGGREGATE_PROGRESS.HIGHEST_VERSION,
                         excluded(CONSUMER_AGGREGATE_PROGRESS.HIGHEST_VERSION)))
                 .set(CONSUMER_AGGREGATE_PROGRESS.UPDATED_AT, excluded(CONSUMER_AGGREGATE_PROGRESS.UPDATED_AT))
-                .execute();
+                .returningResult(CONSUMER_AGGREGATE_PROGRESS.AGGREGATE_TYPE, CONSUMER_AGGREGATE_PROGRESS.AGGREGATE_ID,
+                        CONSUMER_AGGREGATE_PROGRESS.PREVIOUS_HIGHEST_VERSION)
+                .fetch()
+                .forEach(row -> {
+                    if (row.value3() != null) {
+                        before.put(new Key(row.value1(), row.value2()), row.value3());
+                    }
+                });
+        return before;
     }
 }

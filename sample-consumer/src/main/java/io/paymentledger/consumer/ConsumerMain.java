@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
         description = "Reference downstream service: validates, deduplicates and turns ledger events into notifications.",
         footer = {"", "Environment: DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD, KAFKA_BOOTSTRAP_SERVERS,",
                 "KAFKA_TOPIC_PREFIX (payments), CONSUMER_GROUP_ID (sample-notification-service),",
-                "CONSUMER_MAX_RECORD_BYTES (1048576). tail-dlq needs only the KAFKA_ ones. See README.md."},
+                "CONSUMER_MAX_RECORD_BYTES (1048576), CONSUMER_THREADS (2). tail-dlq needs only the KAFKA_ ones.",
+                "See README.md."},
         subcommands = {ConsumerMain.Run.class, ConsumerMain.TailDlq.class})
 public final class ConsumerMain implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(ConsumerMain.class);
@@ -61,7 +62,8 @@ public final class ConsumerMain implements Callable<Integer> {
             log.info("Starting notification service with {}", settings);
             ConsumerStats stats = new ConsumerStats();
             ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor();
-            try (HikariDataSource dataSource = Database.pool(settings.database(), "notification-consumer", 2);
+            try (HikariDataSource dataSource = Database.pool(settings.database(), "notification-consumer",
+                    settings.threads() + 1);
                  NotificationService service = new NotificationService(settings, dataSource, Clock.systemUTC(),
                          stats)) {
                 reporter.scheduleAtFixedRate(() -> log.info("Notification service: {}", stats.summary()),

@@ -16,10 +16,16 @@ import java.util.Objects;
  *                 {@code sample-notification-service}
  * @param maxRecordBytes {@code CONSUMER_MAX_RECORD_BYTES}: a record value larger than this is rejected unread as
  *                 {@code oversized_record}, default 1048576 (1 MiB, Kafka's default record limit), 1024-104857600
+ * @param threads  {@code CONSUMER_THREADS}: consumers of the group in this process, each with its own thread,
+ *                 Kafka consumer and database connection, sharing the partitions; default 2, 1-64
  */
-public record ConsumerSettings(DatabaseConfig database, KafkaConfig kafka, String groupId, int maxRecordBytes) {
+public record ConsumerSettings(DatabaseConfig database, KafkaConfig kafka, String groupId, int maxRecordBytes,
+                               int threads) {
     public static final String CONSUMER_GROUP_ID = "CONSUMER_GROUP_ID";
     public static final String CONSUMER_MAX_RECORD_BYTES = "CONSUMER_MAX_RECORD_BYTES";
+    public static final String CONSUMER_THREADS = "CONSUMER_THREADS";
+    public static final int DEFAULT_THREADS = 2;
+    private static final int MAX_THREADS = 64;
     public static final String DEFAULT_GROUP_ID = "sample-notification-service";
     public static final int DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
     private static final int MIN_RECORD_BYTES = 1024;
@@ -37,16 +43,21 @@ public record ConsumerSettings(DatabaseConfig database, KafkaConfig kafka, Strin
             throw new ConfigException(CONSUMER_MAX_RECORD_BYTES, "'" + maxRecordBytes + "' is out of range; use between "
                     + MIN_RECORD_BYTES + " and " + MAX_RECORD_BYTES);
         }
+        if (threads < 1 || threads > MAX_THREADS) {
+            throw new ConfigException(CONSUMER_THREADS, "'" + threads + "' is out of range; use between 1 and "
+                    + MAX_THREADS);
+        }
     }
 
-    /** Settings with the default record size limit. */
+    /** Settings with the default record size limit and threads. */
     public ConsumerSettings(DatabaseConfig database, KafkaConfig kafka, String groupId) {
-        this(database, kafka, groupId, DEFAULT_MAX_RECORD_BYTES);
+        this(database, kafka, groupId, DEFAULT_MAX_RECORD_BYTES, DEFAULT_THREADS);
     }
 
     public static ConsumerSettings fromEnv(Env env) {
         return new ConsumerSettings(DatabaseConfig.fromEnv(env), KafkaConfig.fromEnv(env),
                 env.string(CONSUMER_GROUP_ID, DEFAULT_GROUP_ID),
-                env.integer(CONSUMER_MAX_RECORD_BYTES, DEFAULT_MAX_RECORD_BYTES, MIN_RECORD_BYTES, MAX_RECORD_BYTES));
+                env.integer(CONSUMER_MAX_RECORD_BYTES, DEFAULT_MAX_RECORD_BYTES, MIN_RECORD_BYTES, MAX_RECORD_BYTES),
+                env.integer(CONSUMER_THREADS, DEFAULT_THREADS, 1, MAX_THREADS));
     }
 }

@@ -1,6 +1,9 @@
 package io.paymentledger.consumer;
 
-/** What the consumer did with each record; the defaults do nothing. Called on the consumer thread after commit. */
+/**
+ * What the consumer did with each record; the defaults do nothing. Called after the batch's commit, from every
+ * worker thread of the service: implementations must be thread-safe.
+ */
 public interface ConsumptionListener {
     /** A valid event; {@code duplicate} when this group had already processed its event id. */
     default void processed(Envelope envelope, boolean duplicate) {

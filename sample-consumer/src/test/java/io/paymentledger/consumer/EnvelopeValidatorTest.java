@@ -65,4 +65,27 @@ class EnvelopeValidatorTest {
         assertThat(validate(envelope("PaymentAuthorized", payload(0)))).isInstanceOfSatisfying(Invalid.class,
                 invalid -> assertThat(invalid.reason()).isEqualTo(RejectReason.INVALID_PAYLOAD));
     }
+
+    @Test
+    void valueOverTheSizeLimitIsRejectedUnreadNamingTheLimit() {
+        EnvelopeValidator small = new EnvelopeValidator(EventSchemas.load(), 1024);
+        byte[] value = ("{\"padding\":\"" + "x".repeat(2_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+
+        assertThat(small.validate(value)).isInstanceOfSatisfying(Invalid.class, invalid -> {
+            assertThat(invalid.reason()).isEqualTo(RejectReason.OVERSIZED_RECORD);
+            assertThat(invalid.detail()).isEqualTo("value is " + value.length
+                    + " bytes; the limit is 1024 (CONSUMER_MAX_RECORD_BYTES)");
+        });
+    }
+
+    @Test
+    void aNulCharacterAnywhereIsRejectedBecauseNoTextColumnCanStoreIt() {
+        String withNul = envelope("PaymentAuthorized", payload(1).replace("\"a\"", "\"a\\u0000b\""));
+
+        assertThat(validate(withNul)).isInstanceOfSatisfying(Invalid.class, invalid -> {
+            assertThat(invalid.reason()).isEqualTo(RejectReason.INVALID_ENVELOPE);
+            assertThat(invalid.detail()).contains("NUL");
+            assertThat(invalid.eventId()).isEqualTo(ULID);
+        });
+    }
 }

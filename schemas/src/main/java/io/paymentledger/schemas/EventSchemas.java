@@ -34,7 +34,16 @@ public final class EventSchemas {
     private final SchemaValidatorsConfig config;
     private final JsonSchema envelope;
     private final JsonSchema deadLetter;
-    private final Map<String, Optional<JsonSchema>> payloads = new ConcurrentHashMap<>();
+    /**
+     * Payload schemas by (event type, version), so lookups build no strings. Misses are cached too, but only up to
+     * {@value #MAX_CACHED_MISSES} entries in all: unknown types come from outside and must not grow memory without end.
+     */
+    private final Map<PayloadKey, Optional<JsonSchema>> payloads = new ConcurrentHashMap<>();
+
+    private static final int MAX_CACHED_MISSES = 1_000;
+
+    private record PayloadKey(String eventType, int eventVersion) {
+    }
 
     private EventSchemas() {
         factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
@@ -76,14 +85,26 @@ public final class EventSchemas {
     }
 
     private Optional<JsonSchema> payloadSchema(String eventType, int eventVersion) {
-        if (eventType == null || !EVENT_TYPE.matcher(eventType).matches() || eventVersion < 1) {
+        if (eventType == null) {
             return Optional.empty();
         }
-        String path = "events/" + eventType + ".v" + eventVersion + ".schema.json";
-        return payloads.computeIfAbsent(path, this::loadIfPresent);
+        PayloadKey key = new PayloadKey(eventType, eventVersion);
+        Optional<JsonSchema> cached = payloads.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        Optional<JsonSchema> loaded = loadIfPresent(key);
+        if (loaded.isPresent() || payloads.size() < MAX_CACHED_MISSES) {
+            payloads.putIfAbsent(key, loaded);
+        }
+        return loaded;
     }
 
-    private Optional<JsonSchema> loadIfPresent(String path) {
+    private Optional<JsonSchema> loadIfPresent(PayloadKey key) {
+        if (!EVENT_TYPE.matcher(key.eventType()).matches() || key.eventVersion() < 1) {
+            return Optional.empty();
+        }
+        String path = "events/" + key.eventType() + ".v" + key.eventVersion() + ".schema.json";
         if (EventSchemas.class.getClassLoader().getResource("schemas/" + path) == null) {
             return Optional.empty();
         }

@@ -1,0 +1,84 @@
+package io.paymentledger.testsupport;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A packaged runnable ({@code target/<name>.jar}) as a real child JVM that can be signalled and killed, its output in
+ * a log file under {@code target/}. Integration tests run after the package phase, so the jar is the one that ships.
+ */
+public final class JarProcess implements AutoCloseable {
+    private final String label;
+    private final Process process;
+    private final Path log;
+
+    private JarProcess(String label, Process process, Path log) {
+        this.label = label;
+        this.process = process;
+        this.log = log;
+    }
+
+    /**
+     * Starts {@code java -Xmx256m -jar <jar> <args>} with {@code env} added to this JVM's environment.
+     *
+     * @param label names the log file, e.g. {@code relay-a}
+     */
+    public static JarProcess start(Path jar, String label, Map<String, String> env, String... args)
+            throws IOException {
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar.toAbsolutePath() + " is missing; run the package phase first");
+        }
+        Path log = Files.createTempFile(Path.of("target"), label + "-", ".log");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xmx256m", "-jar", jar.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(env);
+        builder.redirectErrorStream(true).redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
+        return new JarProcess(label, builder.start(), log);
+    }
+
+    /** SIGTERM, as a container runtime stops a container. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** SIGKILL: the process dies at once, holding whatever it held. */
+    public void kill() {
+        process.destroyForcibly();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Waits for the exit and returns its code. */
+    public int awaitExit(long seconds) throws InterruptedException {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            throw new AssertionError(label + " did not exit within " + seconds + " s; see " + log.toAbsolutePath());
+        }
+        return process.exitValue();
+    }
+
+    public String output() throws IOException {
+        return Files.readString(log);
+    }
+
+    public File logFile() {
+        return log.toFile();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}
