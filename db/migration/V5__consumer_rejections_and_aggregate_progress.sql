@@ -18,7 +18,8 @@ CREATE TABLE consumer_rejected_record (
     rejected_at          timestamptz NOT NULL,
     PRIMARY KEY (consumer_group, topic, kafka_partition, kafka_offset),
     CONSTRAINT consumer_rejected_record_reason_known CHECK (reason IN
-        ('malformed_json', 'invalid_envelope', 'unknown_event_type', 'invalid_payload', 'oversized_record'))
+        ('malformed_json', 'invalid_envelope', 'unknown_event_type', 'invalid_payload', 'oversized_record',
+         'processing_failed'))
 );
 CREATE INDEX consumer_rejected_record_time_idx ON consumer_rejected_record (consumer_group, rejected_at);
 

@@ -2,27 +2,33 @@ package io.paymentledger.relay;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
- * Tells a broker outage from a record's own problem when a topic's metadata could not be fetched: if the cluster
- * answers, the topic is missing (the record's problem, one attempt spent); if it does not, the broker is down (no
- * attempt spent, the circuit breaker counts it).
+ * Tells a broker outage from a missing topic when a topic's metadata could not be fetched, by asking the cluster
+ * about the topic itself. Only the cluster saying "no such topic" makes it the record's problem (one attempt spent).
+ * No answer is an outage; and so is an answer that the topic exists: the producer's metadata request timed out
+ * while the broker was still down or starting (no attempt spent, the circuit breaker counts it).
  */
 interface ClusterProbe extends AutoCloseable {
-    boolean reachable() throws InterruptedException;
+    /** What the cluster says about a topic. */
+    enum TopicState { EXISTS, MISSING, UNREACHABLE }
+
+    TopicState topic(String topic) throws InterruptedException;
 
     @Override
     default void close() {
     }
 
-    /** Asks the cluster to describe itself, through the relay's own connection settings (TLS, SASL). */
+    /** Asks the cluster to describe the topic, through the relay's own connection settings (TLS, SASL). */
     static ClusterProbe kafka(Map<String, Object> producerConfig, Duration timeout) {
         Map<String, Object> adminConfig = new HashMap<>();
         producerConfig.forEach((key, value) -> {
@@ -36,13 +42,16 @@ interface ClusterProbe extends AutoCloseable {
         Admin admin = Admin.create(adminConfig);
         return new ClusterProbe() {
             @Override
-            public boolean reachable() throws InterruptedException {
+            public TopicState topic(String topic) throws InterruptedException {
                 try {
-                    admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis()))
-                            .clusterId().get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
-                    return true;
-                } catch (ExecutionException | TimeoutException e) {
-                    return false;
+                    admin.describeTopics(List.of(topic), new DescribeTopicsOptions().timeoutMs((int) timeout.toMillis()))
+                            .allTopicNames().get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+                    return TopicState.EXISTS;
+                } catch (ExecutionException e) {
+                    return e.getCause() instanceof UnknownTopicOrPartitionException
+                            ? TopicState.MISSING : TopicState.UNREACHABLE;
+                } catch (TimeoutException e) {
+                    return TopicState.UNREACHABLE;
                 }
             }
 

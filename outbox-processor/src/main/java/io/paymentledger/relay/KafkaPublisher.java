@@ -66,20 +66,21 @@ final class KafkaPublisher implements Publisher {
 
     /**
      * Looks up each topic of the batch before sending, so a missing or invalid topic costs one metadata wait per
-     * pass, not one per record. A metadata timeout means a missing topic if the cluster answers, an outage if not.
+     * pass, not one per record. A metadata timeout is a missing topic only when the cluster says so; otherwise
+     * it stays a timeout, an outage.
      */
     private Map<String, KafkaException> unusableTopics(List<OutboxRow> rows) throws InterruptedException {
         Map<String, KafkaException> unusable = new HashMap<>();
-        Boolean reachable = null;
+        boolean unreachable = false;
         for (String topic : rows.stream().map(this::topicOf).distinct().toList()) {
             try {
                 producer.partitionsFor(topic);
             } catch (TimeoutException e) {
-                if (reachable == null) {
-                    reachable = probe.reachable();
-                }
-                unusable.put(topic, reachable ? new UnknownTopicOrPartitionException("topic " + topic
-                        + " does not exist (the cluster answers but has no metadata for it); create it", e) : e);
+                // One unanswered probe is enough: the other topics of the pass wait for the same broker.
+                ClusterProbe.TopicState state = unreachable ? ClusterProbe.TopicState.UNREACHABLE : probe.topic(topic);
+                unreachable = state == ClusterProbe.TopicState.UNREACHABLE;
+                unusable.put(topic, state == ClusterProbe.TopicState.MISSING ? new UnknownTopicOrPartitionException(
+                        "topic " + topic + " does not exist (the cluster says so); create it", e) : e);
             } catch (KafkaException e) {
                 unusable.put(topic, e);
             }

@@ -52,7 +52,7 @@ class KafkaPublisherTest {
     @Test
     void recordCarriesKeyTopicAndContractHeaders() {
         KafkaPublisher publisher = new KafkaPublisher(
-                new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer()), () -> true,
+                new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer()), topic -> ClusterProbe.TopicState.EXISTS,
                 new KafkaConfig(List.of("k:9092"), "payments"), TopicRouting.EVENT_TYPE);
 
         var record = publisher.record(row);
@@ -65,5 +65,32 @@ class KafkaPublisherTest {
                 .isEqualTo("PaymentAuthorized");
         assertThat(new String(record.headers().lastHeader("content-type").value(), StandardCharsets.UTF_8))
                 .isEqualTo("application/json");
+    }
+
+    /** A producer whose metadata lookups time out, as while the broker is down or still starting. */
+    private static MockProducer<String, byte[]> metadataTimesOut() {
+        return new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer()) {
+            @Override
+            public synchronized List<org.apache.kafka.common.PartitionInfo> partitionsFor(String topic) {
+                throw new TimeoutException("Topic " + topic + " not present in metadata after 1000 ms.");
+            }
+        };
+    }
+
+    private PublishResult publishWith(ClusterProbe.TopicState clusterSays) throws InterruptedException {
+        KafkaPublisher publisher = new KafkaPublisher(metadataTimesOut(), topic -> clusterSays,
+                new KafkaConfig(List.of("k:9092"), "payments"), TopicRouting.EVENT_TYPE);
+        return publisher.publish(List.of(row)).get(0);
+    }
+
+    @Test
+    void aMetadataTimeoutIsAMissingTopicOnlyWhenTheClusterSaysSo() throws InterruptedException {
+        assertThat(publishWith(ClusterProbe.TopicState.MISSING)).isInstanceOf(PublishResult.RetryLater.class);
+    }
+
+    @Test
+    void aMetadataTimeoutForATopicThatExistsOrWithNoAnswerIsAnOutageAndSpendsNoAttempt() throws InterruptedException {
+        assertThat(publishWith(ClusterProbe.TopicState.EXISTS)).isInstanceOf(PublishResult.Unavailable.class);
+        assertThat(publishWith(ClusterProbe.TopicState.UNREACHABLE)).isInstanceOf(PublishResult.Unavailable.class);
     }
 }

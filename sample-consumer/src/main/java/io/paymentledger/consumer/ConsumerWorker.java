@@ -2,14 +2,10 @@ package io.paymentledger.consumer;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -28,30 +24,25 @@ final class ConsumerWorker {
     private static final Logger log = LoggerFactory.getLogger(ConsumerWorker.class);
 
     private final ConsumerSettings settings;
-    private final DSLContext dsl;
-    private final Clock clock;
     private final ConsumptionListener listener;
-    private final EnvelopeValidator validator;
     private final String name;
-    private final InboxStore inbox = new InboxStore();
-    private final AggregateProgress progress = new AggregateProgress();
-    private final RejectionStore rejections = new RejectionStore();
+    private final BatchHandler batches;
     private final KafkaConsumer<String, byte[]> consumer;
     private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
+    static final int ISOLATE_AFTER = 3;
 
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final CountDownLatch closing = new CountDownLatch(1);
     private volatile boolean running;
+    private int failuresInARow;
     private Thread worker;
 
     ConsumerWorker(String name, ConsumerSettings settings, DSLContext dsl, Clock clock, ConsumptionListener listener,
                    EnvelopeValidator validator) {
         this.name = name;
         this.settings = settings;
-        this.dsl = dsl;
-        this.clock = clock;
         this.listener = listener;
-        this.validator = validator;
+        this.batches = new BatchHandler(settings.groupId(), dsl, clock, validator);
         this.consumer = new KafkaConsumer<>(consumerProperties(settings), new StringDeserializer(),
                 new ByteArrayDeserializer());
     }
@@ -95,16 +86,24 @@ final class ConsumerWorker {
     }
 
     /**
-     * Handles a batch; if the database or the offset commit fails, rewinds to the batch's first offsets so the same
-     * records come again (the inbox makes the replay harmless) and waits before the next try.
+     * Handles a batch, commits its offsets and reports it. If the database or the offset commit fails, rewinds to
+     * the batch's first offsets so the same records come again (the inbox makes the replay harmless) and waits
+     * before the next try; from the {@value #ISOLATE_AFTER}th failure in a row the batch is applied record by
+     * record, so one record the database refuses cannot block the partition.
      */
     private void handleOrRewind(ConsumerRecords<String, byte[]> records) {
         try {
-            handle(records);
+            BatchHandler.Outcome outcome = failuresInARow >= ISOLATE_AFTER
+                    ? batches.applyOneByOne(records) : batches.apply(records);
+            consumer.commitSync();
+            failuresInARow = 0;
+            report(outcome);
         } catch (WakeupException e) {
             throw e;
         } catch (RuntimeException e) {
-            log.error("Batch of {} records failed; will retry it after {}", records.count(), RETRY_DELAY, e);
+            failuresInARow++;
+            log.error("Batch of {} records failed ({} in a row); will retry it after {}", records.count(),
+                    failuresInARow, RETRY_DELAY, e);
             for (TopicPartition partition : records.partitions()) {
                 // A rebalance may have moved the partition away; its new owner starts at the committed offset.
                 if (consumer.assignment().contains(partition)) {
@@ -126,36 +125,9 @@ final class ConsumerWorker {
         }
     }
 
-    /** What one batch's transaction did. */
-    private record Outcome(InboxStore.BatchResult inbox, List<AggregateProgress.Flag> flags) {
-    }
-
-    private void handle(ConsumerRecords<String, byte[]> records) {
-        List<Envelope> valid = new ArrayList<>(records.count());
-        List<RejectedRecord> rejected = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> record : records) {
-            Validation verdict = validator.validate(record.value());
-            if (verdict instanceof Validation.Valid ok) {
-                valid.add(ok.envelope());
-            } else {
-                rejected.add(RejectedRecord.of(record, (Validation.Invalid) verdict));
-            }
-        }
-        Instant now = clock.instant();
-        Outcome outcome = dsl.transactionResult(configuration -> {
-            DSLContext tx = configuration.dsl();
-            InboxStore.BatchResult result = inbox.applyOnce(tx, settings.groupId(), valid, now);
-            List<AggregateProgress.Flag> flags = progress.track(tx, settings.groupId(), result.applied(), now);
-            rejections.record(tx, settings.groupId(), rejected, now);
-            return new Outcome(result, flags);
-        });
-        consumer.commitSync();
-        report(outcome, rejected);
-    }
-
-    private void report(Outcome outcome, List<RejectedRecord> rejected) {
-        outcome.inbox().applied().forEach(envelope -> listener.processed(envelope, false));
-        outcome.inbox().duplicates().forEach(envelope -> listener.processed(envelope, true));
+    private void report(BatchHandler.Outcome outcome) {
+        outcome.applied().forEach(envelope -> listener.processed(envelope, false));
+        outcome.duplicates().forEach(envelope -> listener.processed(envelope, true));
         for (AggregateProgress.Flag flag : outcome.flags()) {
             Envelope envelope = flag.envelope();
             log.warn("{} for {} {}: version {} arrived while the highest applied was {}; applied it anyway",
@@ -167,7 +139,7 @@ final class ConsumerWorker {
                 listener.late(envelope, flag.highestBefore());
             }
         }
-        for (RejectedRecord record : rejected) {
+        for (RejectedRecord record : outcome.rejected()) {
             log.warn("Rejected record {}-{}@{} (event {}): {}: {}", record.topic(), record.partition(), record.offset(),
                     record.eventId(), record.verdict().reason().code(), record.verdict().detail());
             listener.rejected(record.topic(), record.partition(), record.offset(), record.verdict());

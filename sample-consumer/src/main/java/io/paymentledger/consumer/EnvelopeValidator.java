@@ -45,6 +45,10 @@ final class EnvelopeValidator {
         if (problems.isEmpty() && containsNul(json)) {
             problems = List.of("a string contains the NUL character (\\u0000), which no text column can store");
         }
+        if (problems.isEmpty() && !(json.get("aggregate_version").canConvertToLong()
+                && json.get("event_version").canConvertToInt())) {
+            problems = List.of("aggregate_version must fit in 64 bits and event_version in 32 bits");
+        }
         if (!problems.isEmpty()) {
             return new Invalid(RejectReason.INVALID_ENVELOPE, String.join("; ", problems), readableEventId(json));
         }

@@ -6,7 +6,9 @@ import java.util.Locale;
 public sealed interface Validation {
     /** Why a record was rejected; {@link #code()} is what operators see. */
     enum RejectReason {
-        MALFORMED_JSON, INVALID_ENVELOPE, UNKNOWN_EVENT_TYPE, INVALID_PAYLOAD, OVERSIZED_RECORD;
+        MALFORMED_JSON, INVALID_ENVELOPE, UNKNOWN_EVENT_TYPE, INVALID_PAYLOAD, OVERSIZED_RECORD,
+        /** Valid, but the database refused it for its data (found only when applying it alone). */
+        PROCESSING_FAILED;
 
         public String code() {
             return name().toLowerCase(Locale.ROOT);

@@ -88,4 +88,15 @@ class EnvelopeValidatorTest {
             assertThat(invalid.eventId()).isEqualTo(ULID);
         });
     }
+
+    @Test
+    void versionsBeyondSixtyFourBitsAreRejectedNotTruncated() {
+        String huge = envelope("PaymentAuthorized", payload(1)).replace("\"aggregate_version\":2",
+                "\"aggregate_version\":18446744073709551617");
+
+        assertThat(validate(huge)).isInstanceOfSatisfying(Invalid.class, invalid -> {
+            assertThat(invalid.reason()).isEqualTo(RejectReason.INVALID_ENVELOPE);
+            assertThat(invalid.detail()).contains("64 bits");
+        });
+    }
 }

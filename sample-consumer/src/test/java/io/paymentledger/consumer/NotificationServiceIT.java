@@ -7,8 +7,10 @@ import static io.paymentledger.consumer.ConsumerTestSupport.send;
 import static io.paymentledger.db.jooq.Tables.CONSUMER_AGGREGATE_PROGRESS;
 import static io.paymentledger.db.jooq.Tables.CONSUMER_INBOX;
 import static io.paymentledger.db.jooq.Tables.CONSUMER_REJECTED_RECORD;
+import static io.paymentledger.db.jooq.Tables.NOTIFICATION;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.jooq.impl.DSL.constraint;
 
 import io.paymentledger.db.jooq.tables.records.ConsumerRejectedRecordRecord;
 import io.paymentledger.testsupport.KafkaNamespace;
@@ -166,5 +168,34 @@ class NotificationServiceIT {
                 .where(CONSUMER_AGGREGATE_PROGRESS.CONSUMER_GROUP.eq(groupId))
                 .and(CONSUMER_AGGREGATE_PROGRESS.AGGREGATE_ID.eq(aggregateId))
                 .fetchSingle(CONSUMER_AGGREGATE_PROGRESS.HIGHEST_VERSION);
+    }
+
+    @Test
+    void aRecordTheDatabaseRefusesIsRejectedAloneAfterRepeatedFailuresAndTheOthersAreApplied() {
+        KafkaNamespace kafka = topics("isolation");
+        database.dsl().alterTable(NOTIFICATION).add(constraint("test_refuses_huge_amounts")
+                .check(NOTIFICATION.MESSAGE.notContains("999999.99 EUR"))).execute();
+        String poisonId = newId();
+        String key = newId();
+        send(producer, kafka, "paymentauthorized", key, event(newId(), "PaymentAuthorized", key, 1, 100));
+        send(producer, kafka, "paymentauthorized", key, event(poisonId, "PaymentAuthorized", key, 2, 99_999_999));
+        send(producer, kafka, "paymentauthorized", key, event(newId(), "PaymentAuthorized", key, 3, 100));
+        producer.flush();
+        ConsumerStats stats = new ConsumerStats();
+
+        try (NotificationService service = ConsumerTestSupport.service(database, settings(kafka, "isolation"), stats)) {
+            service.start();
+            await().atMost(WAIT).until(() -> stats.consumed() == 2
+                    && stats.rejected(Validation.RejectReason.PROCESSING_FAILED) == 1);
+        } finally {
+            database.dsl().alterTable(NOTIFICATION).dropConstraint("test_refuses_huge_amounts").execute();
+        }
+
+        ConsumerRejectedRecordRecord rejected = database.dsl().selectFrom(CONSUMER_REJECTED_RECORD)
+                .where(CONSUMER_REJECTED_RECORD.CONSUMER_GROUP.eq("isolation")).fetchSingle();
+        assertThat(rejected.getReason()).isEqualTo("processing_failed");
+        assertThat(rejected.getEventId()).isEqualTo(poisonId);
+        assertThat(rejected.getDetail()).contains("SQLSTATE 23514");
+        assertThat(notifications(database, "isolation")).isEqualTo(2);
     }
 }

@@ -1,0 +1,122 @@
+package io.paymentledger.consumer;
+
+import io.paymentledger.consumer.Validation.RejectReason;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.jooq.DSLContext;
+import org.jooq.exception.DataAccessException;
+import org.jooq.exception.SQLStateClass;
+
+/**
+ * Validates a poll's records and applies them in the database: normally all in one transaction; in isolation mode
+ * (after the batch failed repeatedly) one transaction per record, so a record the database refuses for its data is
+ * rejected as {@code processing_failed} instead of blocking its partition for ever. The caller commits offsets after.
+ */
+final class BatchHandler {
+    private final String groupId;
+    private final DSLContext dsl;
+    private final Clock clock;
+    private final EnvelopeValidator validator;
+    private final InboxStore inbox = new InboxStore();
+    private final AggregateProgress progress = new AggregateProgress();
+    private final RejectionStore rejections = new RejectionStore();
+
+    BatchHandler(String groupId, DSLContext dsl, Clock clock, EnvelopeValidator validator) {
+        this.groupId = groupId;
+        this.dsl = dsl;
+        this.clock = clock;
+        this.validator = validator;
+    }
+
+    /** What a batch did, to report once its offsets are committed. */
+    record Outcome(List<Envelope> applied, List<Envelope> duplicates, List<AggregateProgress.Flag> flags,
+                   List<RejectedRecord> rejected) {
+    }
+
+    /** A record and its verdict. */
+    private record Checked(ConsumerRecord<String, byte[]> record, Validation verdict) {
+    }
+
+    /** Applies the whole batch in one transaction. */
+    Outcome apply(Iterable<ConsumerRecord<String, byte[]>> records) {
+        List<Envelope> valid = new ArrayList<>();
+        List<RejectedRecord> rejected = new ArrayList<>();
+        for (Checked checked : check(records)) {
+            if (checked.verdict() instanceof Validation.Valid ok) {
+                valid.add(ok.envelope());
+            } else {
+                rejected.add(RejectedRecord.of(checked.record(), (Validation.Invalid) checked.verdict()));
+            }
+        }
+        Instant now = clock.instant();
+        return dsl.transactionResult(configuration -> {
+            DSLContext tx = configuration.dsl();
+            InboxStore.BatchResult result = inbox.applyOnce(tx, groupId, valid, now);
+            List<AggregateProgress.Flag> flags = progress.track(tx, groupId, result.applied(), now);
+            rejections.record(tx, groupId, rejected, now);
+            return new Outcome(result.applied(), result.duplicates(), flags, rejected);
+        });
+    }
+
+    /**
+     * Applies each valid record in its own transaction. A record refused for its data (SQLSTATE class 22, 23 or 54)
+     * is rejected; any other failure (the database is down) is thrown, and the batch is tried again later.
+     */
+    Outcome applyOneByOne(Iterable<ConsumerRecord<String, byte[]>> records) {
+        List<Envelope> applied = new ArrayList<>();
+        List<Envelope> duplicates = new ArrayList<>();
+        List<AggregateProgress.Flag> flags = new ArrayList<>();
+        List<RejectedRecord> rejected = new ArrayList<>();
+        for (Checked checked : check(records)) {
+            if (!(checked.verdict() instanceof Validation.Valid ok)) {
+                rejected.add(RejectedRecord.of(checked.record(), (Validation.Invalid) checked.verdict()));
+                continue;
+            }
+            try {
+                Outcome one = applyOne(ok.envelope());
+                applied.addAll(one.applied());
+                duplicates.addAll(one.duplicates());
+                flags.addAll(one.flags());
+            } catch (DataAccessException e) {
+                if (!refusedForItsData(e)) {
+                    throw e;
+                }
+                rejected.add(RejectedRecord.of(checked.record(), new Validation.Invalid(RejectReason.PROCESSING_FAILED,
+                        "the database refused it (SQLSTATE " + e.sqlState() + "): " + e.getMessage(),
+                        ok.envelope().eventId())));
+            }
+        }
+        Instant now = clock.instant();
+        dsl.transaction(configuration -> rejections.record(configuration.dsl(), groupId, rejected, now));
+        return new Outcome(applied, duplicates, flags, rejected);
+    }
+
+    private Outcome applyOne(Envelope envelope) {
+        Instant now = clock.instant();
+        return dsl.transactionResult(configuration -> {
+            DSLContext tx = configuration.dsl();
+            InboxStore.BatchResult result = inbox.applyOnce(tx, groupId, List.of(envelope), now);
+            return new Outcome(result.applied(), result.duplicates(),
+                    progress.track(tx, groupId, result.applied(), now), List.of());
+        });
+    }
+
+    private static boolean refusedForItsData(DataAccessException e) {
+        SQLStateClass stateClass = e.sqlStateClass();
+        return stateClass == SQLStateClass.C22_DATA_EXCEPTION
+                || stateClass == SQLStateClass.C23_INTEGRITY_CONSTRAINT_VIOLATION
+                // class 54, program limit exceeded (e.g. an index row too large); jOOQ has no constant for it
+                || String.valueOf(e.sqlState()).startsWith("54");
+    }
+
+    private List<Checked> check(Iterable<ConsumerRecord<String, byte[]>> records) {
+        List<Checked> checked = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            checked.add(new Checked(record, validator.validate(record.value())));
+        }
+        return checked;
+    }
+}
