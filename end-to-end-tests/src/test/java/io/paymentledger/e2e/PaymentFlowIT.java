@@ -72,12 +72,11 @@ class PaymentFlowIT {
         ledger.openAccount(new OpenAccount("alice", "EUR", 10_000));
         ledger.openAccount(new OpenAccount("bob", "EUR", 0));
 
-        relay = Relay.create(RelayConfig.fromEnv(new Env(Map.of(
-                "DATABASE_URL", database.config().url(), "DATABASE_USER", database.config().user(),
-                "DATABASE_PASSWORD", database.config().password(),
-                "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "KAFKA_TOPIC_PREFIX", kafka.topicPrefix(),
-                "OUTBOX_BATCH_SIZE", "100", "OUTBOX_POLL_INTERVAL_SECONDS", "0.1",
-                "OUTBOX_INSTANCE_ID", "e2e-relay"))), database.dataSource(), Clock.systemUTC());
+        Map<String, String> relayEnv = new java.util.HashMap<>(database.env());
+        relayEnv.putAll(kafka.env());
+        relayEnv.putAll(Map.of("OUTBOX_BATCH_SIZE", "100", "OUTBOX_POLL_INTERVAL_SECONDS", "0.1",
+                "OUTBOX_INSTANCE_ID", "e2e-relay"));
+        relay = Relay.create(RelayConfig.fromEnv(new Env(relayEnv)), database.dataSource(), Clock.systemUTC());
         relay.start();
         consumer = new NotificationService(
                 new ConsumerSettings(database.config(), kafka.config(), "sample-notification-service"),
@@ -223,8 +222,7 @@ class PaymentFlowIT {
 
         java.io.StringWriter out = new java.io.StringWriter();
         java.io.StringWriter err = new java.io.StringWriter();
-        int exit = io.paymentledger.config.CommandLines.execute(new ConsumerMain(new Env(Map.of(
-                        "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "KAFKA_TOPIC_PREFIX", kafka.topicPrefix()))),
+        int exit = io.paymentledger.config.CommandLines.execute(new ConsumerMain(new Env(kafka.env())),
                 new java.io.PrintWriter(out), new java.io.PrintWriter(err), "tail-dlq", "--from-beginning");
 
         assertThat(exit).as("stderr: %s", err).isZero();

@@ -5,7 +5,6 @@ import io.paymentledger.config.Env;
 import io.paymentledger.ledger.cli.LedgerMain;
 import io.paymentledger.testsupport.TestDatabase;
 import io.paymentledger.testsupport.TestInfrastructure;
-import java.util.Map;
 
 /**
  * Runs one {@code ledger-core.jar} command line against a fresh database on the test infrastructure's PostgreSQL
@@ -21,9 +20,7 @@ public final class EmbeddedLedgerCli {
     public static void main(String[] args) {
         int exit;
         try (TestDatabase database = TestInfrastructure.get().newDatabase("ledger-cli-run")) {
-            Env env = new Env(Map.of("DATABASE_URL", database.config().url(), "DATABASE_USER",
-                    database.config().user(), "DATABASE_PASSWORD", database.config().password()));
-            exit = CommandLines.execute(new LedgerMain(env), args);
+            exit = CommandLines.execute(new LedgerMain(new Env(database.env())), args);
         }
         System.exit(exit);
     }

@@ -24,8 +24,7 @@ class LedgerCliIT {
     @BeforeAll
     static void createDatabase() {
         database = TestInfrastructure.get().newDatabase("ledger-cli");
-        env = new Env(Map.of("DATABASE_URL", database.config().url(), "DATABASE_USER", database.config().user(),
-                "DATABASE_PASSWORD", database.config().password()));
+        env = new Env(database.env());
     }
 
     @AfterAll
@@ -121,8 +120,9 @@ class LedgerCliIT {
     @Test
     void badLimitConfigurationNamesTheVariable() {
         StringWriter err = new StringWriter();
-        Env bad = new Env(Map.of("DATABASE_URL", database.config().url(), "DATABASE_USER", database.config().user(),
-                "DATABASE_PASSWORD", database.config().password(), "LEDGER_METADATA_MAX_DEPTH", "0"));
+        Map<String, String> variables = new java.util.HashMap<>(database.env());
+        variables.put("LEDGER_METADATA_MAX_DEPTH", "0");
+        Env bad = new Env(variables);
 
         int exit = CommandLines.execute(new LedgerMain(bad), new PrintWriter(new StringWriter()), new PrintWriter(err),
                 "balances");

@@ -163,7 +163,7 @@ class DeadLetterIT {
     void redriveOfARowThatIsNotDeadChangesNothingAndSaysWhy() {
         String eventId = insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
         StringWriter err = new StringWriter();
-        int exit = CommandLines.execute(new RelayMain(new Env(RelayTestSupport.operatorEnv(database))),
+        int exit = CommandLines.execute(new RelayMain(new Env(database.env())),
                 new PrintWriter(new StringWriter()), new PrintWriter(err), "redrive", eventId, "01JD2Z8Q3V5W6X7Y8Z9A0B1C2D");
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).contains(eventId + " is pending, not dead")

@@ -25,12 +25,8 @@ final class RelayTestSupport {
     /** The environment of a relay for {@code database} and {@code kafka}, fast test timings unless overridden. */
     static Map<String, String> env(TestDatabase database, KafkaNamespace kafka, String instanceId,
                                    Map<String, String> overrides) {
-        Map<String, String> env = new HashMap<>();
-        env.put("DATABASE_URL", database.config().url());
-        env.put("DATABASE_USER", database.config().user());
-        env.put("DATABASE_PASSWORD", database.config().password());
-        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-        env.put("KAFKA_TOPIC_PREFIX", kafka.topicPrefix());
+        Map<String, String> env = new HashMap<>(database.env());
+        env.putAll(kafka.env());
         env.put("OUTBOX_INSTANCE_ID", instanceId);
         env.put("OUTBOX_POLL_INTERVAL_SECONDS", "0.2");
         env.put("OUTBOX_BASE_DELAY_SECONDS", "0.05");
@@ -39,17 +35,11 @@ final class RelayTestSupport {
         return env;
     }
 
-    /** The environment of an operator command: the database only. */
-    static Map<String, String> operatorEnv(TestDatabase database) {
-        return Map.of("DATABASE_URL", database.config().url(), "DATABASE_USER", database.config().user(),
-                "DATABASE_PASSWORD", database.config().password());
-    }
-
     /** Runs an operator command of {@code outbox-processor.jar}, asserts it exited 0, and returns its output. */
     static String operator(TestDatabase database, String... args) {
         java.io.StringWriter out = new java.io.StringWriter();
         java.io.StringWriter err = new java.io.StringWriter();
-        int exit = io.paymentledger.config.CommandLines.execute(new RelayMain(new Env(operatorEnv(database))),
+        int exit = io.paymentledger.config.CommandLines.execute(new RelayMain(new Env(database.env())),
                 new java.io.PrintWriter(out), new java.io.PrintWriter(err), args);
         org.assertj.core.api.Assertions.assertThat(exit).as("exit of %s, stderr: %s", java.util.List.of(args), err)
                 .isZero();

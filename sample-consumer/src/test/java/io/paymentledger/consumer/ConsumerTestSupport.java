@@ -73,12 +73,8 @@ final class ConsumerTestSupport {
 
     /** The environment the packaged consumer reads, for a child process. */
     static Map<String, String> env(TestDatabase database, KafkaNamespace kafka, String groupId) {
-        Map<String, String> env = new HashMap<>();
-        env.put("DATABASE_URL", database.config().url());
-        env.put("DATABASE_USER", database.config().user());
-        env.put("DATABASE_PASSWORD", database.config().password());
-        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-        env.put("KAFKA_TOPIC_PREFIX", kafka.topicPrefix());
+        Map<String, String> env = new HashMap<>(database.env());
+        env.putAll(kafka.env());
         env.put("CONSUMER_GROUP_ID", groupId);
         return env;
     }

@@ -46,6 +46,12 @@ public final class KafkaNamespace {
         return new KafkaConfig(Arrays.asList(bootstrapServers().split(",")), topicPrefix);
     }
 
+    /** {@code KAFKA_BOOTSTRAP_SERVERS} and {@code KAFKA_TOPIC_PREFIX} of this namespace, as a runnable reads them. */
+    public Map<String, String> env() {
+        return Map.of(KafkaConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers(), KafkaConfig.KAFKA_TOPIC_PREFIX,
+                topicPrefix());
+    }
+
     public String topic(String name) {
         return topicPrefix + "." + name;
     }

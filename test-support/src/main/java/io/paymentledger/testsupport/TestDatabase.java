@@ -43,6 +43,12 @@ public final class TestDatabase implements AutoCloseable {
         return config;
     }
 
+    /** {@code DATABASE_URL}, {@code DATABASE_USER} and {@code DATABASE_PASSWORD} of this database, as a runnable reads them. */
+    public java.util.Map<String, String> env() {
+        return java.util.Map.of(DatabaseConfig.DATABASE_URL, config.url(), DatabaseConfig.DATABASE_USER, config.user(),
+                DatabaseConfig.DATABASE_PASSWORD, config.password());
+    }
+
     public String name() {
         return name;
     }
