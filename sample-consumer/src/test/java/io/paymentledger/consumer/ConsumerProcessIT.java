@@ -14,10 +14,15 @@ import io.paymentledger.testsupport.TestDatabase;
 import io.paymentledger.testsupport.TestInfrastructure;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,18 +36,22 @@ class ConsumerProcessIT {
     private static final Set<String> produced = new HashSet<>();
 
     @BeforeAll
-    static void produceEvents() {
+    static void produceEvents() throws Exception {
         database = TestInfrastructure.get().newDatabase("consumer-process");
         kafka = TestInfrastructure.get().newKafkaNamespace("consumer-process");
         kafka.createTopics(3, "paymentauthorized", "paymentcaptured", "dlq");
+        List<Future<RecordMetadata>> acks = new ArrayList<>();
         try (KafkaProducer<String, byte[]> producer = ConsumerTestSupport.producer(kafka)) {
             for (int i = 0; i < EVENTS; i++) {
                 String payment = newId();
                 String eventId = newId();
                 produced.add(eventId);
-                send(producer, kafka, i % 2 == 0 ? "paymentauthorized" : "paymentcaptured", payment,
-                        event(eventId, i % 2 == 0 ? "PaymentAuthorized" : "PaymentCaptured", payment, 1, 100 + i));
+                acks.add(send(producer, kafka, i % 2 == 0 ? "paymentauthorized" : "paymentcaptured", payment,
+                        event(eventId, i % 2 == 0 ? "PaymentAuthorized" : "PaymentCaptured", payment, 1, 100 + i)));
             }
+        }
+        for (Future<RecordMetadata> ack : acks) {
+            ack.get(30, TimeUnit.SECONDS);
         }
     }
 

@@ -53,9 +53,10 @@ final class ConsumerTestSupport {
         return new KafkaProducer<>(properties, new StringSerializer(), new ByteArraySerializer());
     }
 
-    static void send(KafkaProducer<String, byte[]> producer, KafkaNamespace kafka, String topic, String key,
-                     byte[] value) {
-        producer.send(new ProducerRecord<>(kafka.topic(topic), key, value));
+    /** Sends asynchronously; the future fails if the broker never took the record. */
+    static java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> send(
+            KafkaProducer<String, byte[]> producer, KafkaNamespace kafka, String topic, String key, byte[] value) {
+        return producer.send(new ProducerRecord<>(kafka.topic(topic), key, value));
     }
 
     static ConsumerSettings settings(TestDatabase database, KafkaNamespace kafka, String groupId, int maxRecordBytes) {

@@ -56,7 +56,11 @@ public final class KafkaNamespace {
         return topicPrefix + "." + name;
     }
 
-    /** Creates {@code <prefix>.<name>} for each name and waits until the broker has them. */
+    /**
+     * Creates {@code <prefix>.<name>} for each name and waits until every partition has a leader: a producer that
+     * starts sending before that gets NOT_LEADER_OR_FOLLOWER, and an idempotent one can then stall on
+     * OUT_OF_ORDER_SEQUENCE_NUMBER retries until its delivery timeout.
+     */
     public void createTopics(int partitions, String... names) {
         List<NewTopic> topics = new ArrayList<>();
         for (String name : names) {
@@ -64,6 +68,12 @@ public final class KafkaNamespace {
         }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
             admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
+            List<String> created = topics.stream().map(NewTopic::name).toList();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                    .ignoreExceptions()
+                    .until(() -> admin.describeTopics(created).allTopicNames().get(10, TimeUnit.SECONDS).values()
+                            .stream().flatMap(description -> description.partitions().stream())
+                            .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty()));
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("could not create topics " + topics, e);
         } catch (InterruptedException e) {
