@@ -57,8 +57,8 @@ public final class KafkaNamespace {
     }
 
     /**
-     * Creates {@code <prefix>.<name>} for each name and waits until every partition has a leader: a producer that
-     * starts sending before that gets NOT_LEADER_OR_FOLLOWER, and an idempotent one can then stall on
+     * Creates {@code <prefix>.<name>} for each name and waits until every partition's leader serves it: a producer
+     * that starts sending before that gets NOT_LEADER_OR_FOLLOWER, and an idempotent one can then stall on
      * OUT_OF_ORDER_SEQUENCE_NUMBER retries until its delivery timeout.
      */
     public void createTopics(int partitions, String... names) {
@@ -69,11 +69,19 @@ public final class KafkaNamespace {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
             admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
             List<String> created = topics.stream().map(NewTopic::name).toList();
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest =
+                    new java.util.HashMap<>();
+            for (String name : created) {
+                for (int partition = 0; partition < partitions; partition++) {
+                    latest.put(new org.apache.kafka.common.TopicPartition(name, partition),
+                            org.apache.kafka.clients.admin.OffsetSpec.latest());
+                }
+            }
+            // ListOffsets is answered by each partition's leader itself, so it succeeds only once the broker acts
+            // as leader, not merely once the metadata names one.
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
                     .ignoreExceptions()
-                    .until(() -> admin.describeTopics(created).allTopicNames().get(10, TimeUnit.SECONDS).values()
-                            .stream().flatMap(description -> description.partitions().stream())
-                            .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty()));
+                    .until(() -> admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).size() == latest.size());
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("could not create topics " + topics, e);
         } catch (InterruptedException e) {
