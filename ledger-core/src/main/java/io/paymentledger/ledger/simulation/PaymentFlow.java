@@ -66,9 +66,10 @@ final class PaymentFlow {
         } else if (roll < 0.70 && amount.minor() > 1) {
             capture(paymentId, Money.of(1 + random.nextLong(amount.minor() - 1), amount.currency()));
         } else if (roll < 0.95) {
-            transition("void", () -> ledger.voidPayment(new VoidPayment(keyPrefix + "void", paymentId,
-                    "customer cancelled", null)));
-            counters.voided.increment();
+            if (transition("void", () -> ledger.voidPayment(new VoidPayment(keyPrefix + "void", paymentId,
+                    "customer cancelled", null))) != null) {
+                counters.voided.increment();
+            }
         }
     }
 
