@@ -29,6 +29,13 @@ public final class CommandLines {
         if (err != null) {
             commandLine.setErr(err);
         }
+        try {
+            LogFormat.fromEnv(Env.system());
+        } catch (ConfigException e) {
+            commandLine.getErr().println("configuration error: " + e.getMessage());
+            commandLine.getErr().flush();
+            return EXIT_USAGE;
+        }
         commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
             if (exception instanceof ConfigException) {
                 line.getErr().println("configuration error: " + exception.getMessage());
