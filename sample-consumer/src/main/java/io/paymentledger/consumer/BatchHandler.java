@@ -51,6 +51,11 @@ final class BatchHandler {
                 rejected.add(RejectedRecord.of(checked.record(), (Validation.Invalid) checked.verdict()));
             }
         }
+        return inTransaction(valid, rejected);
+    }
+
+    /** Inbox and notifications, version progress and rejections of these records, in one transaction. */
+    private Outcome inTransaction(List<Envelope> valid, List<RejectedRecord> rejected) {
         Instant now = clock.instant();
         return dsl.transactionResult(configuration -> {
             DSLContext tx = configuration.dsl();
@@ -76,7 +81,7 @@ final class BatchHandler {
                 continue;
             }
             try {
-                Outcome one = applyOne(ok.envelope());
+                Outcome one = inTransaction(List.of(ok.envelope()), List.of());
                 applied.addAll(one.applied());
                 duplicates.addAll(one.duplicates());
                 flags.addAll(one.flags());
@@ -89,19 +94,8 @@ final class BatchHandler {
                         ok.envelope().eventId())));
             }
         }
-        Instant now = clock.instant();
-        dsl.transaction(configuration -> rejections.record(configuration.dsl(), groupId, rejected, now));
+        inTransaction(List.of(), rejected);
         return new Outcome(applied, duplicates, flags, rejected);
-    }
-
-    private Outcome applyOne(Envelope envelope) {
-        Instant now = clock.instant();
-        return dsl.transactionResult(configuration -> {
-            DSLContext tx = configuration.dsl();
-            InboxStore.BatchResult result = inbox.applyOnce(tx, groupId, List.of(envelope), now);
-            return new Outcome(result.applied(), result.duplicates(),
-                    progress.track(tx, groupId, result.applied(), now), List.of());
-        });
     }
 
     private static boolean refusedForItsData(DataAccessException e) {
