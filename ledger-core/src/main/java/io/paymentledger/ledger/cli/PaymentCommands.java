@@ -3,12 +3,14 @@ package io.paymentledger.ledger.cli;
 import io.paymentledger.ledger.AuthorizationResult;
 import io.paymentledger.ledger.AuthorizePayment;
 import io.paymentledger.ledger.CapturePayment;
+import io.paymentledger.ledger.Ledger;
 import io.paymentledger.ledger.Money;
 import io.paymentledger.ledger.RefundPayment;
 import io.paymentledger.ledger.VoidPayment;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -69,16 +71,13 @@ final class PaymentCommands {
         String paymentId;
         @Option(names = "--idempotency-key", required = true, description = "Retry with the same key to be safe.")
         String idempotencyKey;
-        @Option(names = "--amount-minor", description = "Partial amount in the payment's currency (default: all).")
-        Long amountMinor;
-        @Option(names = "--currency", description = "Currency of --amount-minor (default: the payment's).")
-        String currency;
+        @Mixin
+        PartialAmount partial;
 
         @Override
         public Integer call() {
             Printing.transition(spec.commandLine().getOut(), "captured", main.withLedger(ledger -> ledger.capture(
-                    new CapturePayment(idempotencyKey, paymentId, amount(ledger, paymentId, amountMinor, currency),
-                            null))));
+                    new CapturePayment(idempotencyKey, paymentId, partial.of(ledger, paymentId), null))));
             return 0;
         }
     }
@@ -116,34 +115,41 @@ final class PaymentCommands {
         String paymentId;
         @Option(names = "--idempotency-key", required = true, description = "Retry with the same key to be safe.")
         String idempotencyKey;
-        @Option(names = "--amount-minor", description = "Partial amount in the payment's currency (default: all"
-                + " still refundable).")
-        Long amountMinor;
-        @Option(names = "--currency", description = "Currency of --amount-minor (default: the payment's).")
-        String currency;
+        @Mixin
+        PartialAmount partial;
         @Option(names = "--reason", description = "Optional free text carried by PaymentRefunded.")
         String reason;
 
         @Override
         public Integer call() {
             Printing.transition(spec.commandLine().getOut(), "refunded", main.withLedger(ledger -> ledger.refund(
-                    new RefundPayment(idempotencyKey, paymentId, amount(ledger, paymentId, amountMinor, currency),
-                            reason, null))));
+                    new RefundPayment(idempotencyKey, paymentId, partial.of(ledger, paymentId), reason, null))));
             return 0;
         }
     }
 
-    /** The partial amount, in the payment's own currency unless one is given; null (everything) without one. */
-    private static Money amount(io.paymentledger.ledger.Ledger ledger, String paymentId, Long amountMinor,
-                                String currency) {
-        if (amountMinor == null) {
-            if (currency != null) {
-                throw new IllegalArgumentException("--currency needs --amount-minor");
+    /**
+     * {@code --amount-minor} and {@code --currency} of capture and refund: a partial amount, or, without them,
+     * everything the command allows (the authorized amount for capture, what is still refundable for refund).
+     */
+    static final class PartialAmount {
+        @Option(names = "--amount-minor", description = "Partial amount in minor units (default: all that the"
+                + " command allows: authorized for capture, still refundable for refund).")
+        Long amountMinor;
+        @Option(names = "--currency", description = "Currency of --amount-minor (default: the payment's).")
+        String currency;
+
+        /** The amount, in the payment's own currency unless one is given; null (everything) without one. */
+        Money of(Ledger ledger, String paymentId) {
+            if (amountMinor == null) {
+                if (currency != null) {
+                    throw new IllegalArgumentException("--currency needs --amount-minor");
+                }
+                return null;
             }
-            return null;
+            String code = currency != null ? currency : ledger.payment(paymentId).map(p -> p.amount().currency())
+                    .orElseThrow(() -> new IllegalArgumentException("no payment '" + paymentId + "'"));
+            return Money.of(amountMinor, code);
         }
-        String code = currency != null ? currency : ledger.payment(paymentId).map(p -> p.amount().currency())
-                .orElseThrow(() -> new IllegalArgumentException("no payment '" + paymentId + "'"));
-        return Money.of(amountMinor, code);
     }
 }
