@@ -11,28 +11,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The relay's background chores on their own thread: a heartbeat (so {@code status} lists live instances) and
- * retention (published rows older than {@code OUTBOX_RETENTION_HOURS} are deleted in batches of
+ * The relay's background chores on their own thread: a heartbeat (so {@code status} lists live instances), the
+ * backlog snapshot behind the relay's gauges (every {@link #BACKLOG_INTERVAL}) and retention (published rows older than {@code OUTBOX_RETENTION_HOURS} are deleted in batches of
  * {@value #RETENTION_BATCH}, each its own short transaction, so no long lock is ever held).
  */
 final class Housekeeping {
     static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
     static final Duration RETENTION_INTERVAL = Duration.ofMinutes(1);
+    static final Duration BACKLOG_INTERVAL = Duration.ofSeconds(5);
     static final int RETENTION_BATCH = 1_000;
     private static final Logger log = LoggerFactory.getLogger(Housekeeping.class);
 
     private final OutboxStore store;
+    private final Operations operations;
     private final RelayConfig config;
     private final Clock clock;
     private final CircuitBreaker breaker;
+    private final RelayMetrics metrics;
     private final Instant startedAt;
     private ScheduledExecutorService executor;
 
-    Housekeeping(OutboxStore store, RelayConfig config, Clock clock, CircuitBreaker breaker) {
+    Housekeeping(OutboxStore store, Operations operations, RelayConfig config, Clock clock, CircuitBreaker breaker,
+                 RelayMetrics metrics) {
         this.store = store;
+        this.operations = operations;
         this.config = config;
         this.clock = clock;
         this.breaker = breaker;
+        this.metrics = metrics;
         this.startedAt = clock.instant();
     }
 
@@ -44,12 +50,23 @@ final class Housekeeping {
         });
         executor.scheduleWithFixedDelay(() -> safely("heartbeat", this::heartbeat), 0,
                 HEARTBEAT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(() -> safely("backlog snapshot", this::refreshBacklog), 0,
+                BACKLOG_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         executor.scheduleWithFixedDelay(() -> safely("retention", this::deleteExpired), 0,
                 RETENTION_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void heartbeat() {
         store.heartbeat(config.instanceId(), startedAt, clock.instant(), breaker.getState().name());
+    }
+
+    /** Reads the outbox's backlog for the gauges; on failure they keep the last snapshot. */
+    void refreshBacklog() {
+        Instant now = clock.instant();
+        Operations.Status status = operations.status(now);
+        metrics.backlog(new RelayMetrics.Backlog(status.pending(), status.oldestPendingAge().toMillis() / 1000.0,
+                status.retrying(), status.dead(), status.parkedAggregates(), status.liveInstances().size(),
+                store.claimsHeld(config.instanceId(), now)));
     }
 
     /** Deletes every published row past retention, one small batch at a time; returns how many. */

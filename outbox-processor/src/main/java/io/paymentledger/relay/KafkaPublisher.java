@@ -1,5 +1,7 @@
 package io.paymentledger.relay;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.paymentledger.config.KafkaConfig;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -33,6 +35,7 @@ final class KafkaPublisher implements Publisher {
     private final KafkaConfig kafka;
     private final TopicRouting routing;
     private final EnvelopeWriter envelopes = new EnvelopeWriter();
+    private KafkaClientMetrics producerMetrics;
 
     KafkaPublisher(Producer<String, byte[]> producer, ClusterProbe probe, KafkaConfig kafka, TopicRouting routing) {
         this.producer = producer;
@@ -47,6 +50,12 @@ final class KafkaPublisher implements Publisher {
                 new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer()),
                 ClusterProbe.kafka(producerConfig, ProducerSettings.maxBlock(config.claimTimeout())),
                 config.kafka(), config.routing());
+    }
+
+    /** Binds the producer's own metrics (record send rate, errors, request latency, ...) as {@code kafka_producer_*}. */
+    synchronized void bindMetrics(MeterRegistry meters) {
+        producerMetrics = new KafkaClientMetrics(producer);
+        producerMetrics.bindTo(meters);
     }
 
     @Override
@@ -151,7 +160,10 @@ final class KafkaPublisher implements Publisher {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (producerMetrics != null) {
+            producerMetrics.close();
+        }
         producer.close();
         probe.close();
     }

@@ -28,9 +28,10 @@ final class OutboxRelay {
     private final RelayConfig config;
     private final Clock clock;
     private final DoubleSupplier random;
+    private final RelayMetrics metrics;
 
     OutboxRelay(OutboxStore store, Publisher publisher, DeadLetters deadLetters, CircuitBreaker breaker,
-                RelayConfig config, Clock clock, DoubleSupplier random) {
+                RelayConfig config, Clock clock, DoubleSupplier random, RelayMetrics metrics) {
         this.store = store;
         this.publisher = publisher;
         this.deadLetters = deadLetters;
@@ -38,6 +39,7 @@ final class OutboxRelay {
         this.config = config;
         this.clock = clock;
         this.random = random;
+        this.metrics = metrics;
     }
 
     /** What one pass did. */
@@ -59,8 +61,10 @@ final class OutboxRelay {
             if (batch.isEmpty()) {
                 return new Pass(0, false);
             }
+            metrics.claimed(batch.size());
             Exception outage = record(publisher.publish(batch));
             long elapsed = System.nanoTime() - started;
+            metrics.batchDone(elapsed);
             if (outage != null) {
                 breaker.onError(elapsed, TimeUnit.NANOSECONDS, outage);
             } else {
@@ -77,7 +81,7 @@ final class OutboxRelay {
 
     /** Records every outcome; returns the first transport failure, or null when the broker was reachable. */
     private Exception record(List<PublishResult> results) throws InterruptedException {
-        List<Long> published = new ArrayList<>();
+        List<OutboxRow> published = new ArrayList<>();
         List<Long> unavailable = new ArrayList<>();
         List<OutboxStore.Retry> retries = new ArrayList<>();
         List<Failure> doomed = new ArrayList<>();
@@ -86,7 +90,7 @@ final class OutboxRelay {
         for (PublishResult result : results) {
             OutboxRow row = result.row();
             if (result instanceof PublishResult.Published) {
-                published.add(row.id());
+                published.add(row);
             } else if (result instanceof PublishResult.Unavailable u) {
                 unavailable.add(row.id());
                 outage = outage == null ? u.error() : outage;
@@ -99,6 +103,8 @@ final class OutboxRelay {
         markPublished(published, now);
         store.release(config.instanceId(), unavailable);
         store.markRetry(config.instanceId(), retries, now);
+        metrics.transportFailures(unavailable.size());
+        metrics.recordFailures(retries.size() + doomed.size());
         if (outage != null) {
             log.warn("Kafka unavailable: {} rows released without spending an attempt ({})", unavailable.size(),
                     outage.toString());
@@ -107,8 +113,9 @@ final class OutboxRelay {
         return outage != null ? outage : deadLetterOutage;
     }
 
-    private void markPublished(List<Long> published, Instant now) {
-        int marked = store.markPublished(config.instanceId(), published, now);
+    private void markPublished(List<OutboxRow> published, Instant now) {
+        metrics.published(published, now);
+        int marked = store.markPublished(config.instanceId(), published.stream().map(OutboxRow::id).toList(), now);
         if (marked < published.size()) {
             log.warn("{} of {} published rows were no longer claimed by {}; another instance took them over and "
                     + "will publish them again (consumers drop the duplicates by event_id)",
@@ -162,6 +169,8 @@ final class OutboxRelay {
         store.markDead(config.instanceId(), dead, now, config.deadLetterPolicy() == DeadLetterPolicy.PARK);
         store.release(config.instanceId(), unavailable);
         store.markRetry(config.instanceId(), retries, now);
+        metrics.deadLettered(dead.size());
+        metrics.transportFailures(unavailable.size());
         return outage;
     }
 

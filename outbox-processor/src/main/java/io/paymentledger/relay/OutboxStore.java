@@ -184,6 +184,11 @@ final class OutboxStore {
                 .execute();
     }
 
+    /** How many pending rows {@code instance} holds claimed at {@code now}. */
+    int claimsHeld(String instance, Instant now) {
+        return dsl.fetchCount(OUTBOX_EVENT, heldBy(instance, now));
+    }
+
     /** Removes a stopped instance from the live list. */
     void signOff(String instance) {
         dsl.deleteFrom(OUTBOX_RELAY_INSTANCE).where(OUTBOX_RELAY_INSTANCE.INSTANCE_ID.eq(instance)).execute();

@@ -2,6 +2,10 @@ package io.paymentledger.relay;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.paymentledger.db.Database;
 import io.paymentledger.schemas.EventSchemas;
 import java.time.Clock;
@@ -11,6 +15,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,18 +50,32 @@ public final class Relay implements AutoCloseable {
         this.commits = new CommitListener(config.database(), this::wakeUp);
     }
 
-    /** Wires the relay over a pool; the caller owns the pool. */
+    /** Wires the relay over a pool, with meters nobody reads; the caller owns the pool. */
     public static Relay create(RelayConfig config, DataSource dataSource, Clock clock) {
-        Publisher publisher = KafkaPublisher.create(config);
-        OutboxStore store = new OutboxStore(Database.dsl(dataSource));
-        CircuitBreaker breaker = circuitBreaker(config.circuit());
-        OutboxRelay relay = new OutboxRelay(store, publisher, new DeadLetters(EventSchemas.load(), config.instanceId()),
-                breaker, config, clock, () -> ThreadLocalRandom.current().nextDouble());
-        return new Relay(relay, publisher, breaker, new Housekeeping(store, config, clock, breaker), config);
+        return create(config, dataSource, clock, new SimpleMeterRegistry());
     }
 
-    static CircuitBreaker circuitBreaker(CircuitSettings settings) {
-        CircuitBreaker breaker = CircuitBreaker.of("kafka", CircuitBreakerConfig.custom()
+    /**
+     * Wires the relay over a pool and registers its meters (see {@link RelayMetrics}), the circuit breaker's
+     * (resilience4j's binding: {@code resilience4j_circuitbreaker_*{name="kafka"}}) and the producer's Kafka client
+     * metrics in {@code meters}; the caller owns the pool and the registry.
+     */
+    public static Relay create(RelayConfig config, DataSource dataSource, Clock clock, MeterRegistry meters) {
+        KafkaPublisher publisher = KafkaPublisher.create(config);
+        publisher.bindMetrics(meters);
+        DSLContext dsl = Database.dsl(dataSource);
+        OutboxStore store = new OutboxStore(dsl);
+        CircuitBreaker breaker = circuitBreaker(config.circuit(), meters);
+        RelayMetrics metrics = new RelayMetrics(meters, config.instanceId());
+        OutboxRelay relay = new OutboxRelay(store, publisher, new DeadLetters(EventSchemas.load(), config.instanceId()),
+                breaker, config, clock, () -> ThreadLocalRandom.current().nextDouble(), metrics);
+        Housekeeping housekeeping = new Housekeeping(store, new Operations(dsl), config, clock, breaker, metrics);
+        return new Relay(relay, publisher, breaker, housekeeping, config);
+    }
+
+    /** The breaker around the broker, named {@code kafka}, its state and calls bound to {@code meters}. */
+    static CircuitBreaker circuitBreaker(CircuitSettings settings, MeterRegistry meters) {
+        CircuitBreakerRegistry registry = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
                 .failureRateThreshold(settings.failureRatePercent())
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(settings.windowSize())
@@ -66,6 +85,8 @@ public final class Relay implements AutoCloseable {
                 .automaticTransitionFromOpenToHalfOpenEnabled(false)
                 .writableStackTraceEnabled(false)
                 .build());
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(registry).bindTo(meters);
+        CircuitBreaker breaker = registry.circuitBreaker("kafka");
         breaker.getEventPublisher().onStateTransition(event -> log.warn("Kafka circuit breaker: {}{}",
                 event.getStateTransition(), event.getStateTransition().getToState() == CircuitBreaker.State.OPEN
                         ? "; no rows are claimed until a probe pass succeeds" : ""));

@@ -6,7 +6,16 @@ import io.paymentledger.config.DatabaseConfig;
 import io.paymentledger.config.Env;
 import io.paymentledger.config.ServiceLifecycle;
 import io.paymentledger.db.Database;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.paymentledger.observability.DatabaseHealth;
+import io.paymentledger.observability.Health;
+import io.paymentledger.observability.HealthCheck;
+import io.paymentledger.observability.HttpEndpoint;
+import io.paymentledger.observability.HttpSettings;
+import io.paymentledger.observability.Metrics;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.jooq.DSLContext;
@@ -26,12 +35,16 @@ import picocli.CommandLine.Command;
                 "OUTBOX_MAX_DELAY_SECONDS (60.0), OUTBOX_MAX_RETRIES (5), OUTBOX_DEAD_LETTER_POLICY (continue|park),",
                 "OUTBOX_RETENTION_HOURS (168), OUTBOX_CIRCUIT_FAILURE_RATE_PERCENT (50), OUTBOX_CIRCUIT_WINDOW_SIZE (6),",
                 "OUTBOX_CIRCUIT_MINIMUM_CALLS (3), OUTBOX_CIRCUIT_OPEN_SECONDS (5), OUTBOX_INSTANCE_ID",
-                "(relay-<pid>@<host>), KAFKA_<SETTING> producer pass-through (e.g. KAFKA_SECURITY_PROTOCOL).",
+                "(relay-<pid>@<host>), KAFKA_<SETTING> producer pass-through (e.g. KAFKA_SECURITY_PROTOCOL),",
+                "HTTP_PORT (8080: /metrics, /health/live, /health/ready; 0 = any free port), LOG_FORMAT (text|json),",
+                "LOG_LEVEL (INFO).",
                 "Operator commands need only DATABASE_*. See README.md."},
         subcommands = {RelayMain.Run.class, OperatorCommands.Status.class, OperatorCommands.Dead.class,
                 OperatorCommands.Redrive.class, OperatorCommands.Skip.class})
 public final class RelayMain implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(RelayMain.class);
+    /** {@code HTTP_PORT} when it is not set: the relay's {@code /metrics} and {@code /health/*}. */
+    static final int DEFAULT_HTTP_PORT = 8080;
 
     final Env env;
     final Clock clock;
@@ -75,12 +88,29 @@ public final class RelayMain implements Callable<Integer> {
 
         Integer run(RelayMain main) throws InterruptedException {
             RelayConfig config = RelayConfig.fromEnv(main.env);
-            log.info("Starting relay with {}", config);
+            HttpSettings http = HttpSettings.fromEnv(main.env, DEFAULT_HTTP_PORT);
+            log.info("Starting relay with {}, {}", config, http);
+            PrometheusMeterRegistry meters = Metrics.prometheus("outbox-relay");
             try (HikariDataSource dataSource = Database.pool(config.database(), "outbox-relay", 4);
-                 Relay relay = Relay.create(config, dataSource, main.clock)) {
+                 Relay relay = Relay.create(config, dataSource, main.clock, meters);
+                 HttpEndpoint endpoint = HttpEndpoint.start(http, meters, readiness(config, relay))) {
                 ServiceLifecycle.runUntilShutdown("relay", relay::start, () -> stop(relay, config));
             }
             return 0;
+        }
+
+        /** Ready when the database answers and the Kafka circuit is not open (an open one claims nothing). */
+        private static Map<String, HealthCheck> readiness(RelayConfig config, Relay relay) {
+            Map<String, HealthCheck> checks = new LinkedHashMap<>();
+            checks.put("database", new DatabaseHealth(config.database()));
+            checks.put("kafka_circuit", () -> {
+                String state = relay.circuitState();
+                return "OPEN".equals(state)
+                        ? Health.down("Kafka circuit breaker OPEN: publishing failed for the broker; no rows are "
+                                + "claimed until a probe succeeds")
+                        : Health.up("Kafka circuit breaker " + state);
+            });
+            return checks;
         }
 
         private static void stop(Relay relay, RelayConfig config) {

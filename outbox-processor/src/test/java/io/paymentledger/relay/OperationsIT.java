@@ -54,8 +54,7 @@ class OperationsIT {
                 .set(OUTBOX_EVENT.OCCURRED_AT, OutboxStore.utc(Instant.now().minus(Duration.ofHours(170))))
                 .where(OUTBOX_EVENT.EVENT_ID.in(old, stillPending)).execute();
 
-        Housekeeping housekeeping = new Housekeeping(new OutboxStore(database.dsl()), config, Clock.systemUTC(),
-                Relay.circuitBreaker(config.circuit()));
+        Housekeeping housekeeping = RelayTestSupport.housekeeping(database, config);
         assertThat(housekeeping.deleteExpired()).isEqualTo(1);
 
         assertThat(status(database.dsl(), old)).isNull();
@@ -80,8 +79,7 @@ class OperationsIT {
 
         RelayConfig config = RelayTestSupport.config(database, kafka, "status-relay",
                 Map.of("OUTBOX_POLL_INTERVAL_SECONDS", "3600", "OUTBOX_BATCH_SIZE", "1"));
-        Housekeeping heartbeat = new Housekeeping(new OutboxStore(database.dsl()), config, Clock.systemUTC(),
-                Relay.circuitBreaker(config.circuit()));
+        Housekeeping heartbeat = RelayTestSupport.housekeeping(database, config);
         heartbeat.start();
         try {
             await().atMost(Duration.ofSeconds(10)).until(() -> statusJson().get("live_instances").size() == 1);

@@ -6,6 +6,9 @@ import com.github.f4b6a3.ulid.UlidCreator;
 import io.paymentledger.config.Env;
 import io.paymentledger.testsupport.KafkaNamespace;
 import io.paymentledger.testsupport.TestDatabase;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import org.jooq.DSLContext;
@@ -31,8 +34,21 @@ final class RelayTestSupport {
         env.put("OUTBOX_POLL_INTERVAL_SECONDS", "0.2");
         env.put("OUTBOX_BASE_DELAY_SECONDS", "0.05");
         env.put("OUTBOX_MAX_DELAY_SECONDS", "0.2");
+        // Several packaged relays may run at once: each takes any free port unless a test picks one.
+        env.put("HTTP_PORT", "0");
         env.putAll(overrides);
         return env;
+    }
+
+    /** Housekeeping for {@code config} over {@code database}, its gauges in {@code meters}. */
+    static Housekeeping housekeeping(TestDatabase database, RelayConfig config, MeterRegistry meters) {
+        return new Housekeeping(new OutboxStore(database.dsl()), new Operations(database.dsl()), config,
+                Clock.systemUTC(), Relay.circuitBreaker(config.circuit(), meters),
+                new RelayMetrics(meters, config.instanceId()));
+    }
+
+    static Housekeeping housekeeping(TestDatabase database, RelayConfig config) {
+        return housekeeping(database, config, new SimpleMeterRegistry());
     }
 
     /** Runs an operator command of {@code outbox-processor.jar}, asserts it exited 0, and returns its output. */

@@ -6,7 +6,13 @@ import io.paymentledger.config.Env;
 import io.paymentledger.config.ServiceLifecycle;
 import io.paymentledger.db.Database;
 import io.paymentledger.config.KafkaConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.paymentledger.observability.DatabaseHealth;
+import io.paymentledger.observability.HttpEndpoint;
+import io.paymentledger.observability.HttpSettings;
+import io.paymentledger.observability.Metrics;
 import java.time.Clock;
+import java.util.Map;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
@@ -25,12 +31,16 @@ import picocli.CommandLine.Spec;
         description = "Reference downstream service: validates, deduplicates and turns ledger events into notifications.",
         footer = {"", "Environment: DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD, KAFKA_BOOTSTRAP_SERVERS,",
                 "KAFKA_TOPIC_PREFIX (payments), CONSUMER_GROUP_ID (sample-notification-service),",
-                "CONSUMER_MAX_RECORD_BYTES (1048576), CONSUMER_THREADS (2). tail-dlq needs only the KAFKA_ ones.",
+                "CONSUMER_MAX_RECORD_BYTES (1048576), CONSUMER_THREADS (2), HTTP_PORT (8081: /metrics, /health/live,",
+                "/health/ready; 0 = any free port), LOG_FORMAT (text|json), LOG_LEVEL (INFO).",
+                "tail-dlq needs only the KAFKA_ ones.",
                 "See README.md."},
         subcommands = {ConsumerMain.Run.class, ConsumerMain.TailDlq.class})
 public final class ConsumerMain implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(ConsumerMain.class);
     private static final Duration STATS_EVERY = Duration.ofMinutes(1);
+    /** {@code HTTP_PORT} when it is not set; the relay's default is 8080, so both can run on one host. */
+    static final int DEFAULT_HTTP_PORT = 8081;
 
     private final Env env;
 
@@ -59,13 +69,17 @@ public final class ConsumerMain implements Callable<Integer> {
         @Override
         public Integer call() throws InterruptedException {
             ConsumerSettings settings = ConsumerSettings.fromEnv(main.env);
-            log.info("Starting notification service with {}", settings);
-            ConsumerStats stats = new ConsumerStats();
+            HttpSettings http = HttpSettings.fromEnv(main.env, DEFAULT_HTTP_PORT);
+            log.info("Starting notification service with {}, {}", settings, http);
+            PrometheusMeterRegistry meters = Metrics.prometheus("notification-consumer");
+            ConsumerStats stats = new ConsumerStats(meters, Clock.systemUTC());
             ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor();
             try (HikariDataSource dataSource = Database.pool(settings.database(), "notification-consumer",
                     settings.threads() + 1);
                  NotificationService service = new NotificationService(settings, dataSource, Clock.systemUTC(),
-                         stats)) {
+                         stats, meters);
+                 HttpEndpoint endpoint = HttpEndpoint.start(http, meters,
+                         Map.of("database", new DatabaseHealth(settings.database())))) {
                 reporter.scheduleAtFixedRate(() -> log.info("Notification service: {}", stats.summary()),
                         STATS_EVERY.toSeconds(), STATS_EVERY.toSeconds(), TimeUnit.SECONDS);
                 ServiceLifecycle.runUntilShutdown("consumer", service::start, service::close);

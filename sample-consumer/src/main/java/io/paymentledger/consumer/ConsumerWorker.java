@@ -1,5 +1,7 @@
 package io.paymentledger.consumer;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
@@ -36,6 +38,7 @@ final class ConsumerWorker {
     private volatile boolean running;
     private int failuresInARow;
     private Thread worker;
+    private KafkaClientMetrics clientMetrics;
 
     ConsumerWorker(String name, ConsumerSettings settings, DSLContext dsl, Clock clock, ConsumptionListener listener,
                    EnvelopeValidator validator) {
@@ -60,6 +63,12 @@ final class ConsumerWorker {
         return properties;
     }
 
+    /** Binds this worker's Kafka consumer metrics (fetch rates, {@code records-lag-max}, ...) to {@code meters}. */
+    synchronized void bindMetrics(MeterRegistry meters) {
+        clientMetrics = new KafkaClientMetrics(consumer);
+        clientMetrics.bindTo(meters);
+    }
+
     /** Starts the worker's thread. */
     synchronized void start() {
         running = true;
@@ -80,6 +89,7 @@ final class ConsumerWorker {
         } catch (WakeupException e) {
             // close() asked us to stop
         } finally {
+            closeMetrics();
             consumer.close();
             stopped.countDown();
         }
@@ -92,11 +102,13 @@ final class ConsumerWorker {
      * record, so one record the database refuses cannot block the partition.
      */
     private void handleOrRewind(ConsumerRecords<String, byte[]> records) {
+        long started = System.nanoTime();
         try {
             BatchHandler.Outcome outcome = failuresInARow >= ISOLATE_AFTER
                     ? batches.applyOneByOne(records) : batches.apply(records);
             consumer.commitSync();
             failuresInARow = 0;
+            listener.batchHandled(records.count(), System.nanoTime() - started);
             report(outcome);
         } catch (WakeupException e) {
             throw e;
@@ -143,6 +155,12 @@ final class ConsumerWorker {
             log.warn("Rejected record {}-{}@{} (event {}): {}: {}", record.topic(), record.partition(), record.offset(),
                     record.eventId(), record.verdict().reason().code(), record.verdict().detail());
             listener.rejected(record.topic(), record.partition(), record.offset(), record.verdict());
+        }
+    }
+
+    private synchronized void closeMetrics() {
+        if (clientMetrics != null) {
+            clientMetrics.close();
         }
     }
 

@@ -20,4 +20,8 @@ public interface ConsumptionListener {
     /** An event arrived below its aggregate's highest applied version: a predecessor came late. It was applied. */
     default void late(Envelope envelope, long highestBefore) {
     }
+
+    /** A poll's {@code records} were handled and their offsets committed, in {@code nanos}. */
+    default void batchHandled(int records, long nanos) {
+    }
 }

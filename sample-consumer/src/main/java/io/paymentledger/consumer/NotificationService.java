@@ -1,5 +1,7 @@
 package io.paymentledger.consumer;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.paymentledger.db.Database;
 import io.paymentledger.schemas.EventSchemas;
 import java.time.Clock;
@@ -25,10 +27,19 @@ public final class NotificationService implements AutoCloseable {
     /** {@code listener} is called from every worker thread, so it must be thread-safe. */
     public NotificationService(ConsumerSettings settings, DataSource dataSource, Clock clock,
                                ConsumptionListener listener) {
+        this(settings, dataSource, clock, listener, new SimpleMeterRegistry());
+    }
+
+    /** As above, with each worker's Kafka consumer metrics (lag, fetch rates) bound to {@code meters}. */
+    public NotificationService(ConsumerSettings settings, DataSource dataSource, Clock clock,
+                               ConsumptionListener listener, MeterRegistry meters) {
         DSLContext dsl = Database.dsl(dataSource);
         EnvelopeValidator validator = new EnvelopeValidator(EventSchemas.load(), settings.maxRecordBytes());
         for (int i = 1; i <= settings.threads(); i++) {
-            workers.add(new ConsumerWorker("notification-consumer-" + i, settings, dsl, clock, listener, validator));
+            ConsumerWorker worker = new ConsumerWorker("notification-consumer-" + i, settings, dsl, clock, listener,
+                    validator);
+            worker.bindMetrics(meters);
+            workers.add(worker);
         }
     }
 

@@ -77,6 +77,7 @@ final class ConsumerTestSupport {
         Map<String, String> env = new HashMap<>(database.env());
         env.putAll(kafka.env());
         env.put("CONSUMER_GROUP_ID", groupId);
+        env.put("HTTP_PORT", "0");
         return env;
     }
 }

@@ -12,12 +12,14 @@ import org.jooq.impl.DSL;
 
 /** One test class's own migrated database on the shared PostgreSQL server, with a pool and a jOOQ context. */
 public final class TestDatabase implements AutoCloseable {
+    private final DatabaseConfig admin;
     private final DatabaseConfig config;
     private final String name;
     private final HikariDataSource dataSource;
     private final DSLContext dsl;
 
-    private TestDatabase(DatabaseConfig config, String name) {
+    private TestDatabase(DatabaseConfig admin, DatabaseConfig config, String name) {
+        this.admin = admin;
         this.config = config;
         this.name = name;
         this.dataSource = Database.pool(config, "test-" + name, 10);
@@ -25,15 +27,11 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     static void create(DatabaseConfig admin, String name) {
-        try (Connection connection = DriverManager.getConnection(admin.url(), admin.user(), admin.password())) {
-            DSL.using(connection, SQLDialect.POSTGRES).createDatabase(name).execute();
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not create test database " + name + " via " + admin.url(), e);
-        }
+        asAdmin(admin, "create test database " + name, dsl -> dsl.createDatabase(name).execute());
     }
 
-    static TestDatabase open(DatabaseConfig config, String name) {
-        TestDatabase database = new TestDatabase(config, name);
+    static TestDatabase open(DatabaseConfig admin, DatabaseConfig config, String name) {
+        TestDatabase database = new TestDatabase(admin, config, name);
         Database.migrate(database.dataSource);
         return database;
     }
@@ -59,6 +57,36 @@ public final class TestDatabase implements AutoCloseable {
 
     public DSLContext dsl() {
         return dsl;
+    }
+
+    /**
+     * Takes the database away from every client, as an outage would: new connections are refused ("database ... is
+     * not currently accepting connections") and open ones, this class's pool's included, are terminated. Closing
+     * the returned handle lets clients connect again.
+     */
+    public Outage takeOffline() {
+        // jOOQ has no DSL for ALLOW_CONNECTIONS or pg_stat_activity: plain SQL templates with the name bound.
+        asAdmin(admin, "take " + name + " offline", dsl -> {
+            dsl.execute("ALTER DATABASE {0} ALLOW_CONNECTIONS false", DSL.name(name));
+            return dsl.fetch("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ?", name);
+        });
+        return () -> asAdmin(admin, "bring " + name + " back",
+                dsl -> dsl.execute("ALTER DATABASE {0} ALLOW_CONNECTIONS true", DSL.name(name)));
+    }
+
+    /** The end of an outage from {@link #takeOffline()}. */
+    @FunctionalInterface
+    public interface Outage extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private static <T> T asAdmin(DatabaseConfig admin, String what, java.util.function.Function<DSLContext, T> work) {
+        try (Connection connection = DriverManager.getConnection(admin.url(), admin.user(), admin.password())) {
+            return work.apply(DSL.using(connection, SQLDialect.POSTGRES));
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not " + what + " via " + admin.url(), e);
+        }
     }
 
     @Override

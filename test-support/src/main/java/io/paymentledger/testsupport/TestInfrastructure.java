@@ -58,7 +58,7 @@ public final class TestInfrastructure {
     public TestDatabase newDatabase(String label) {
         String name = uniqueName(label);
         TestDatabase.create(postgres.admin(), name);
-        return TestDatabase.open(postgres.forDatabase(name), name);
+        return TestDatabase.open(postgres.admin(), postgres.forDatabase(name), name);
     }
 
     /** A new topic namespace (a unique topic prefix) for one test class. */
