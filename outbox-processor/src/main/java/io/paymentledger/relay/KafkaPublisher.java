@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -36,6 +38,9 @@ final class KafkaPublisher implements Publisher {
     private final TopicRouting routing;
     private final EnvelopeWriter envelopes = new EnvelopeWriter();
     private KafkaClientMetrics producerMetrics;
+    /** Topics the producer has found; others are asked of the cluster first. Bounded: cleared when full. */
+    private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
+    private static final int MAX_KNOWN_TOPICS = 10_000;
 
     KafkaPublisher(Producer<String, byte[]> producer, ClusterProbe probe, KafkaConfig kafka, TopicRouting routing) {
         this.producer = producer;
@@ -74,27 +79,49 @@ final class KafkaPublisher implements Publisher {
     }
 
     /**
-     * Looks up each topic of the batch before sending, so a missing or invalid topic costs one metadata wait per
-     * pass, not one per record. A metadata timeout is a missing topic only when the cluster says so; otherwise
-     * it stays a timeout, an outage.
+     * Looks up each topic of the batch before sending, so a missing or invalid topic costs one lookup per pass, not
+     * one per record. A topic the producer has not seen yet is first asked of the cluster (one quick admin call):
+     * if the cluster says it does not exist, the rows fail at once instead of holding the whole batch for the
+     * producer's metadata wait. A metadata timeout is a missing topic only when the cluster says so; otherwise it
+     * stays a timeout, an outage.
      */
     private Map<String, KafkaException> unusableTopics(List<OutboxRow> rows) throws InterruptedException {
         Map<String, KafkaException> unusable = new HashMap<>();
         boolean unreachable = false;
         for (String topic : rows.stream().map(this::topicOf).distinct().toList()) {
+            if (!knownTopics.contains(topic) && !unreachable) {
+                ClusterProbe.TopicState state = probe.topic(topic);
+                if (state == ClusterProbe.TopicState.MISSING) {
+                    unusable.put(topic, missing(topic, null));
+                    continue;
+                }
+                unreachable = state == ClusterProbe.TopicState.UNREACHABLE;
+            }
             try {
                 producer.partitionsFor(topic);
+                rememberKnown(topic);
             } catch (TimeoutException e) {
                 // One unanswered probe is enough: the other topics of the pass wait for the same broker.
                 ClusterProbe.TopicState state = unreachable ? ClusterProbe.TopicState.UNREACHABLE : probe.topic(topic);
                 unreachable = state == ClusterProbe.TopicState.UNREACHABLE;
-                unusable.put(topic, state == ClusterProbe.TopicState.MISSING ? new UnknownTopicOrPartitionException(
-                        "topic " + topic + " does not exist (the cluster says so); create it", e) : e);
+                unusable.put(topic, state == ClusterProbe.TopicState.MISSING ? missing(topic, e) : e);
             } catch (KafkaException e) {
                 unusable.put(topic, e);
             }
         }
         return unusable;
+    }
+
+    private static UnknownTopicOrPartitionException missing(String topic, Throwable cause) {
+        return new UnknownTopicOrPartitionException("topic " + topic + " does not exist (the cluster says so); "
+                + "create it", cause);
+    }
+
+    private void rememberKnown(String topic) {
+        if (knownTopics.size() >= MAX_KNOWN_TOPICS) {
+            knownTopics.clear();
+        }
+        knownTopics.add(topic);
     }
 
     @Override

@@ -204,10 +204,12 @@ final class OutboxRelay {
 
     private static void withEventId(OutboxRow row, Runnable action) {
         MDC.put("event_id", row.eventId());
+        MDC.put("aggregate_id", row.aggregateId());
         try {
             action.run();
         } finally {
             MDC.remove("event_id");
+            MDC.remove("aggregate_id");
         }
     }
 }

@@ -93,4 +93,40 @@ class KafkaPublisherTest {
         assertThat(publishWith(ClusterProbe.TopicState.EXISTS)).isInstanceOf(PublishResult.Unavailable.class);
         assertThat(publishWith(ClusterProbe.TopicState.UNREACHABLE)).isInstanceOf(PublishResult.Unavailable.class);
     }
+
+    @Test
+    void aTopicTheClusterSaysIsMissingFailsWithoutWaitingForTheProducersMetadata() throws InterruptedException {
+        java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+        MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(),
+                new ByteArraySerializer()) {
+            @Override
+            public synchronized List<org.apache.kafka.common.PartitionInfo> partitionsFor(String topic) {
+                lookups.incrementAndGet();
+                return List.of();
+            }
+        };
+        KafkaPublisher publisher = new KafkaPublisher(producer, topic -> ClusterProbe.TopicState.MISSING,
+                new KafkaConfig(List.of("k:9092"), "payments"), TopicRouting.EVENT_TYPE);
+
+        PublishResult result = publisher.publish(List.of(row)).get(0);
+
+        assertThat(result).isInstanceOf(PublishResult.RetryLater.class);
+        assertThat(((PublishResult.RetryLater) result).error()).hasMessageContaining("does not exist");
+        assertThat(lookups).as("producer metadata lookups").hasValue(0);
+    }
+
+    @Test
+    void aTopicOnceFoundIsNotAskedOfTheClusterAgain() throws InterruptedException {
+        java.util.concurrent.atomic.AtomicInteger probes = new java.util.concurrent.atomic.AtomicInteger();
+        KafkaPublisher publisher = new KafkaPublisher(
+                new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer()), topic -> {
+                    probes.incrementAndGet();
+                    return ClusterProbe.TopicState.EXISTS;
+                }, new KafkaConfig(List.of("k:9092"), "payments"), TopicRouting.EVENT_TYPE);
+
+        publisher.publish(List.of(row));
+        publisher.publish(List.of(row));
+
+        assertThat(probes).hasValue(1);
+    }
 }

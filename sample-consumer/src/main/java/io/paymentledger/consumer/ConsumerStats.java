@@ -112,13 +112,17 @@ public final class ConsumerStats implements ConsumptionListener {
         return (long) rejected.get(reason).count();
     }
 
+    /** Records rejected for any reason. */
+    public long rejectedTotal() {
+        return rejected.keySet().stream().mapToLong(this::rejected).sum();
+    }
+
     /** One line for the log, e.g. "consumed 120, duplicates dropped 3, rejected 1 (malformed_json 1), gaps 0, late 0". */
     public String summary() {
-        long rejectedTotal = rejected.keySet().stream().mapToLong(this::rejected).sum();
         String byReason = rejected.keySet().stream().filter(reason -> rejected(reason) > 0)
                 .map(reason -> reason.code() + " " + rejected(reason))
                 .collect(Collectors.joining(", "));
-        return "consumed " + consumed() + ", duplicates dropped " + duplicates() + ", rejected " + rejectedTotal
+        return "consumed " + consumed() + ", duplicates dropped " + duplicates() + ", rejected " + rejectedTotal()
                 + (byReason.isEmpty() ? "" : " (" + byReason + ")") + ", gaps " + gaps() + ", late " + late();
     }
 }

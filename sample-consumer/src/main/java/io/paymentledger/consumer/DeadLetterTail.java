@@ -23,7 +23,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * Reads {@code <prefix>.dlq} by assigning its partitions itself: no consumer group, no committed offsets, so it never
  * disturbs a service. Prints one line per dead letter (or its raw JSON), oldest first per partition.
  */
-final class DeadLetterTail {
+public final class DeadLetterTail {
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(15);
 
@@ -32,8 +32,8 @@ final class DeadLetterTail {
      * @param follow        keep printing new dead letters until stopped; otherwise stop at the end offsets seen at start
      * @param json          print each record's value as it is instead of a summary line
      */
-    record Options(boolean fromBeginning, boolean follow, boolean json, int last) {
-        Options {
+    public record Options(boolean fromBeginning, boolean follow, boolean json, int last) {
+        public Options {
             if (last < 0) {
                 throw new IllegalArgumentException("--last must be 0 or more but was " + last);
             }
@@ -45,13 +45,13 @@ final class DeadLetterTail {
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile boolean stopped;
 
-    DeadLetterTail(KafkaConfig kafka, PrintWriter out) {
+    public DeadLetterTail(KafkaConfig kafka, PrintWriter out) {
         this.kafka = kafka;
         this.out = out;
     }
 
     /** Prints until the end (or, with {@code follow}, until {@link #stop()}); the number of dead letters printed. */
-    long run(Options options) {
+    public long run(Options options) {
         Properties properties = new Properties();
         properties.putAll(kafka.clientProperties());
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

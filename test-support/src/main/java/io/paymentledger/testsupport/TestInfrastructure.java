@@ -54,6 +54,24 @@ public final class TestInfrastructure {
         return instance;
     }
 
+    /**
+     * A private embedded PostgreSQL and (on first use) embedded Kafka broker, outside the tests' shared pair: for a
+     * runnable that wants the same real servers the tests use, such as the demo. {@link #close()} stops both.
+     */
+    public static TestInfrastructure embedded() {
+        return new TestInfrastructure(EmbeddedPostgresServer.start(), false, true);
+    }
+
+    /** A topic namespace with exactly {@code topicPrefix}, e.g. {@code payments}, on this infrastructure's broker. */
+    public KafkaNamespace kafkaNamespace(String topicPrefix) {
+        return new KafkaNamespace(kafka(), topicPrefix);
+    }
+
+    /** Stops the broker (if it was started) and PostgreSQL; for instances from {@link #embedded()}. */
+    public void close() {
+        closeQuietly();
+    }
+
     /** A new, migrated database of its own for one test class. Close it when the class is done. */
     public TestDatabase newDatabase(String label) {
         String name = uniqueName(label);
