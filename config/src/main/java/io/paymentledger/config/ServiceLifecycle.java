@@ -9,32 +9,47 @@ import sun.misc.Signal;
 /**
  * Runs a long-lived service on the main thread until the process is asked to stop (SIGTERM, SIGINT), then stops it
  * and returns, so the process exits 0 after a graceful stop (the JVM's default would be 143/130, which
- * orchestrators read as a crash).
+ * orchestrators read as a crash). Trap the signals first thing ({@link #trapSignals()}), before the slow part of
+ * start-up, so a stop that arrives while the service is still starting is graceful too.
  */
 public final class ServiceLifecycle {
     private static final Logger log = LoggerFactory.getLogger(ServiceLifecycle.class);
 
-    private ServiceLifecycle() {
+    private final String name;
+    private final CountDownLatch requested = new CountDownLatch(1);
+
+    private ServiceLifecycle(String name) {
+        this.name = name;
     }
 
-    /**
-     * Calls {@code start}, blocks until SIGTERM or SIGINT, then calls {@code stop} on this thread, which should finish
-     * in-flight work within its own bound. A second signal while stopping is logged and otherwise ignored.
-     */
-    public static void runUntilShutdown(String name, Runnable start, Runnable stop) throws InterruptedException {
-        CountDownLatch requested = new CountDownLatch(1);
+    /** From now on SIGTERM and SIGINT only request a stop, which {@link #run} carries out. */
+    public static ServiceLifecycle trapSignals(String name) {
+        ServiceLifecycle lifecycle = new ServiceLifecycle(name);
         for (String signal : List.of("TERM", "INT")) {
             Signal.handle(new Signal(signal), received -> {
-                if (requested.getCount() == 0) {
+                if (lifecycle.requested.getCount() == 0) {
                     log.warn("SIG{} received again; {} is already stopping", received.getName(), name);
                 }
                 log.info("SIG{} received: stopping {}", received.getName(), name);
-                requested.countDown();
+                lifecycle.requested.countDown();
             });
         }
+        return lifecycle;
+    }
+
+    /**
+     * Calls {@code start}, blocks until SIGTERM or SIGINT (at once if one came during start-up), then calls
+     * {@code stop} on this thread, which should finish in-flight work within its own bound.
+     */
+    public void run(Runnable start, Runnable stop) throws InterruptedException {
         start.run();
         requested.await();
         stop.run();
         log.info("{} stopped", name);
+    }
+
+    /** {@link #trapSignals(String)} then {@link #run}, for services whose start-up before this is quick. */
+    public static void runUntilShutdown(String name, Runnable start, Runnable stop) throws InterruptedException {
+        trapSignals(name).run(start, stop);
     }
 }

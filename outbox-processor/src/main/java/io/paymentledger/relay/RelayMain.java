@@ -87,6 +87,7 @@ public final class RelayMain implements Callable<Integer> {
         }
 
         Integer run(RelayMain main) throws InterruptedException {
+            ServiceLifecycle lifecycle = ServiceLifecycle.trapSignals("relay");
             RelayConfig config = RelayConfig.fromEnv(main.env);
             HttpSettings http = HttpSettings.fromEnv(main.env, DEFAULT_HTTP_PORT);
             log.info("Starting relay with {}, {}", config, http);
@@ -94,7 +95,7 @@ public final class RelayMain implements Callable<Integer> {
             try (HikariDataSource dataSource = Database.pool(config.database(), "outbox-relay", 4);
                  Relay relay = Relay.create(config, dataSource, main.clock, meters);
                  HttpEndpoint endpoint = HttpEndpoint.start(http, meters, readiness(config, relay))) {
-                ServiceLifecycle.runUntilShutdown("relay", relay::start, () -> stop(relay, config));
+                lifecycle.run(relay::start, () -> stop(relay, config));
             }
             return 0;
         }

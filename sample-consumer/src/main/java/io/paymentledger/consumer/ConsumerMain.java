@@ -68,6 +68,7 @@ public final class ConsumerMain implements Callable<Integer> {
 
         @Override
         public Integer call() throws InterruptedException {
+            ServiceLifecycle lifecycle = ServiceLifecycle.trapSignals("consumer");
             ConsumerSettings settings = ConsumerSettings.fromEnv(main.env);
             HttpSettings http = HttpSettings.fromEnv(main.env, DEFAULT_HTTP_PORT);
             log.info("Starting notification service with {}, {}", settings, http);
@@ -82,7 +83,7 @@ public final class ConsumerMain implements Callable<Integer> {
                          Map.of("database", new DatabaseHealth(settings.database())))) {
                 reporter.scheduleAtFixedRate(() -> log.info("Notification service: {}", stats.summary()),
                         STATS_EVERY.toSeconds(), STATS_EVERY.toSeconds(), TimeUnit.SECONDS);
-                ServiceLifecycle.runUntilShutdown("consumer", service::start, service::close);
+                lifecycle.run(service::start, service::close);
             } finally {
                 reporter.shutdownNow();
                 log.info("Notification service totals: {}", stats.summary());

@@ -1,0 +1,179 @@
+package io.paymentledger.faults;
+
+import static io.paymentledger.db.jooq.Tables.NOTIFICATION;
+import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
+
+import com.github.f4b6a3.ulid.UlidCreator;
+import io.paymentledger.testsupport.KafkaNamespace;
+import io.paymentledger.testsupport.TestDatabase;
+import io.paymentledger.testsupport.TestInfrastructure;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.jooq.DSLContext;
+import org.jooq.JSONB;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The system fault suite: embedded PostgreSQL and Kafka (the tests' own), the packaged relays, consumer and ledger
+ * simulator as OS processes, hot-aggregate writers, a seeded fault schedule, then a drain and the {@link Verifier}
+ * reading Kafka from the beginning.
+ */
+final class FaultSuite {
+    private static final Logger log = LoggerFactory.getLogger(FaultSuite.class);
+    static final String GROUP = "fault-suite";
+    private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(5);
+    private static final int POISON_ROWS = 2;
+
+    private final FaultSuiteSettings settings;
+    private final PrintStream out;
+
+    FaultSuite(FaultSuiteSettings settings, PrintStream out) {
+        this.settings = settings;
+        this.out = out;
+    }
+
+    /** What a run found. */
+    record Outcome(Verifier.Report report, Map<FaultSchedule.Fault, Integer> faults, List<String> processProblems,
+                   long hotWrites, int simulatorStarts, double seconds) {
+        boolean passed() {
+            return report.passed() && processProblems.isEmpty();
+        }
+    }
+
+    Outcome run() throws InterruptedException {
+        out.printf("Fault suite: profile %s, seed %d (replay with --seed %d), %d relays, %d s of faults%n",
+                settings.profile(), settings.seed(), settings.seed(), settings.relays(),
+                settings.faultPhase().toSeconds());
+        long started = System.nanoTime();
+        TestInfrastructure servers = TestInfrastructure.embedded();
+        try {
+            TestDatabase database = servers.newDatabase("faults");
+            KafkaNamespace kafka = servers.kafkaNamespace("payments");
+            kafka.createTopics(6, "payment", "dlq");
+            Set<String> poison = plantPoison(database.dsl());
+            try (Fleet fleet = new Fleet(settings, env(database, kafka))) {
+                Outcome outcome = runFaults(servers, database, kafka, fleet, poison, started);
+                print(outcome);
+                return outcome;
+            }
+        } finally {
+            servers.close();
+        }
+    }
+
+    private Outcome runFaults(TestInfrastructure servers, TestDatabase database, KafkaNamespace kafka, Fleet fleet,
+                              Set<String> poison, long started) throws InterruptedException {
+        fleet.startAll();
+        HotWriter hot = new HotWriter(database.dsl(), settings.hotAggregates(), settings.hotRate());
+        hot.start(settings.hotThreads());
+        FaultSchedule schedule = new FaultSchedule(settings, fleet, servers.kafka(), database);
+        schedule.run();
+        long hotWrites = hot.stop();
+        fleet.stopWriter();
+        out.println("Fault phase over; waiting for the relays and the consumer to drain");
+        List<String> problems = new ArrayList<>(schedule.problems());
+        if (!drained(database.dsl())) {
+            problems.add("not drained within " + DRAIN_TIMEOUT.toMinutes() + " min: " + counts(database.dsl()));
+        }
+        Verifier.Evidence evidence = Evidence.collect(database.dsl(), kafka.bootstrapServers(), kafka.topic("payment"),
+                kafka.topic("dlq"), GROUP);
+        problems.addAll(fleet.stopAll());
+        long bound = (long) schedule.interruptions() * settings.batchSize() * settings.relays();
+        Verifier.Report report = new Verifier().verify(evidence, new Verifier.Allowance(poison, bound));
+        return new Outcome(report, schedule.done(), problems, hotWrites, fleet.writerStarts(),
+                (System.nanoTime() - started) / 1e9);
+    }
+
+    private Map<String, String> env(TestDatabase database, KafkaNamespace kafka) {
+        Map<String, String> env = new HashMap<>(database.env());
+        env.putAll(kafka.env());
+        env.put("OUTBOX_TOPIC_ROUTING", "aggregate-type");
+        env.put("OUTBOX_BATCH_SIZE", String.valueOf(settings.batchSize()));
+        env.put("OUTBOX_POLL_INTERVAL_SECONDS", "0.2");
+        env.put("CONSUMER_GROUP_ID", GROUP);
+        env.put("HTTP_PORT", "0");
+        return env;
+    }
+
+    /** Rows too large for Kafka: the only rows allowed on the DLQ. */
+    private static Set<String> plantPoison(DSLContext dsl) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < POISON_ROWS; i++) {
+            String eventId = UlidCreator.getMonotonicUlid().toString();
+            dsl.insertInto(OUTBOX_EVENT)
+                    .set(OUTBOX_EVENT.EVENT_ID, eventId)
+                    .set(OUTBOX_EVENT.AGGREGATE_TYPE, "Payment")
+                    .set(OUTBOX_EVENT.AGGREGATE_ID, "poison-" + eventId)
+                    .set(OUTBOX_EVENT.AGGREGATE_VERSION, 1L)
+                    .set(OUTBOX_EVENT.EVENT_TYPE, "PaymentAuthorized")
+                    .set(OUTBOX_EVENT.PAYLOAD, JSONB.valueOf("{\"blob\":\"" + "x".repeat(1_200_000) + "\"}"))
+                    .execute();
+            ids.add(eventId);
+        }
+        return Set.copyOf(ids);
+    }
+
+    /** Waits until no row is pending and the consumer has a notification for every published row. */
+    private boolean drained(DSLContext dsl) throws InterruptedException {
+        long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
+        long nextReport = 0;
+        while (System.nanoTime() < deadline) {
+            Map<String, Integer> counts = counts(dsl);
+            if (counts.get("pending") == 0 && counts.get("notified") >= counts.get("published")) {
+                return true;
+            }
+            if (System.nanoTime() >= nextReport) {
+                out.printf("  draining: pending %d, published %d, notified %d%n", counts.get("pending"),
+                        counts.get("published"), counts.get("notified"));
+                nextReport = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            }
+            TimeUnit.MILLISECONDS.sleep(500);
+        }
+        return false;
+    }
+
+    private static Map<String, Integer> counts(DSLContext dsl) {
+        return Map.of("pending", dsl.fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.STATUS.eq("pending")),
+                "published", dsl.fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.STATUS.eq("published")),
+                "notified", dsl.fetchCount(NOTIFICATION, NOTIFICATION.CONSUMER_GROUP.eq(GROUP)));
+    }
+
+    private void print(Outcome outcome) {
+        Verifier.Report report = outcome.report();
+        String faults = outcome.faults().entrySet().stream()
+                .map(entry -> entry.getKey().label + " " + entry.getValue()).collect(Collectors.joining(", "));
+        out.println();
+        out.printf(Locale.ROOT, "Fault suite report: profile %s, seed %d, %.0f s in all%n", settings.profile(),
+                settings.seed(), outcome.seconds());
+        out.printf(Locale.ROOT, "  faults        %s%n", faults);
+        out.printf(Locale.ROOT, "  writers       ledger simulator started %d times; %,d hot writes to %d aggregates "
+                + "from %d threads (%d/s)%n", outcome.simulatorStarts(), outcome.hotWrites(), settings.hotAggregates(),
+                settings.hotThreads(), settings.hotRate());
+        out.printf(Locale.ROOT, "  committed     %,d events (%d planted poison)%n", report.committed(), POISON_ROWS);
+        out.printf(Locale.ROOT, "  (1) delivered %,d unique on payments.payment, %d on payments.dlq%n",
+                report.deliveredUnique(), report.deadLettered());
+        out.printf(Locale.ROOT, "  (3) duplicates %,d (bound %,d: %d relays x batch %d x interrupting faults)%n",
+                report.duplicates(), report.duplicateBound(), settings.relays(), settings.batchSize());
+        out.printf(Locale.ROOT, "  (5) notified  %,d events%n", report.notified());
+        List<String> all = new ArrayList<>(report.violations());
+        all.addAll(outcome.processProblems());
+        all.stream().limit(20).forEach(violation -> out.println("  VIOLATION     " + violation));
+        if (all.size() > 20) {
+            out.println("  ... and " + (all.size() - 20) + " more");
+        }
+        out.println(outcome.passed()
+                ? "  verdict       PASSED: nothing lost, order per aggregate kept, duplicates bounded, no outage in "
+                        + "the DLQ, every event notified exactly once"
+                : "  verdict       FAILED (replay with --seed " + settings.seed() + ")");
+        log.info("Fault suite verdict: {}", outcome.passed() ? "passed" : "failed");
+    }
+}
