@@ -30,7 +30,6 @@ import org.slf4j.LoggerFactory;
 final class FaultSuite {
     private static final Logger log = LoggerFactory.getLogger(FaultSuite.class);
     static final String GROUP = "fault-suite";
-    private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(5);
     private static final int POISON_ROWS = 2;
 
     private final FaultSuiteSettings settings;
@@ -82,7 +81,7 @@ final class FaultSuite {
         out.println("Fault phase over; waiting for the relays and the consumer to drain");
         List<String> problems = new ArrayList<>(schedule.problems());
         if (!drained(database.dsl())) {
-            problems.add("not drained within " + DRAIN_TIMEOUT.toMinutes() + " min: " + counts(database.dsl()));
+            problems.add("not drained within " + drainTimeout().toMinutes() + " min: " + counts(database.dsl()));
         }
         Verifier.Evidence evidence = Evidence.collect(database.dsl(), kafka.bootstrapServers(), kafka.topic("payment"),
                 kafka.topic("dlq"), GROUP);
@@ -122,9 +121,15 @@ final class FaultSuite {
         return Set.copyOf(ids);
     }
 
+    /** Five minutes, or half the fault phase for long runs. */
+    private Duration drainTimeout() {
+        Duration half = settings.faultPhase().dividedBy(2);
+        return half.compareTo(Duration.ofMinutes(5)) > 0 ? half : Duration.ofMinutes(5);
+    }
+
     /** Waits until no row is pending and the consumer has a notification for every published row. */
     private boolean drained(DSLContext dsl) throws InterruptedException {
-        long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
+        long deadline = System.nanoTime() + drainTimeout().toNanos();
         long nextReport = 0;
         while (System.nanoTime() < deadline) {
             Map<String, Integer> counts = counts(dsl);

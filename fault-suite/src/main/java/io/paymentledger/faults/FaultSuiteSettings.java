@@ -36,7 +36,7 @@ record FaultSuiteSettings(String profile, long seed, int relays, Duration faultP
                     new Duration[] {Duration.ofSeconds(4), Duration.ofSeconds(8)}, 6, 8, 30, 30, 200, repoRoot);
             case "long" -> new FaultSuiteSettings(profile, seed, relays,
                     Duration.ofSeconds(faultSeconds == null ? 1800 : faultSeconds),
-                    new Duration[] {Duration.ofSeconds(2), Duration.ofSeconds(6)}, 16, 16, 120, 60, 200, repoRoot);
+                    new Duration[] {Duration.ofSeconds(2), Duration.ofSeconds(6)}, 16, 16, 60, 40, 200, repoRoot);
             default -> throw new IllegalArgumentException("--profile must be short or long but was '" + profile + "'");
         };
     }
