@@ -6,6 +6,7 @@ import io.paymentledger.config.KafkaConfig;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -67,15 +68,41 @@ final class KafkaPublisher implements Publisher {
     public List<PublishResult> publish(List<OutboxRow> rows) throws InterruptedException {
         Map<String, KafkaException> unusableTopics = unusableTopics(rows);
         List<Future<RecordMetadata>> acks = new ArrayList<>(rows.size());
+        Set<AggregateKey> failed = new HashSet<>();
         for (OutboxRow row : rows) {
+            if (failed.contains(row.aggregate())) {
+                acks.add(null);
+                continue;
+            }
             KafkaException topicError = unusableTopics.get(topicOf(row));
-            acks.add(topicError != null ? CompletableFuture.failedFuture(topicError) : send(row));
+            Future<RecordMetadata> ack = topicError != null ? CompletableFuture.failedFuture(topicError) : send(row);
+            if (failedAlready(ack)) {
+                failed.add(row.aggregate());
+            }
+            acks.add(ack);
         }
         List<PublishResult> results = new ArrayList<>(rows.size());
         for (int i = 0; i < rows.size(); i++) {
-            results.add(await(rows.get(i), acks.get(i)));
+            Future<RecordMetadata> ack = acks.get(i);
+            results.add(ack == null ? new PublishResult.Held(rows.get(i)) : await(rows.get(i), ack));
         }
         return results;
+    }
+
+    /** Whether a send has failed by the time it returned (e.g. record too large, topic unusable). */
+    private static boolean failedAlready(Future<RecordMetadata> ack) {
+        if (!ack.isDone()) {
+            return false;
+        }
+        try {
+            ack.get();
+            return false;
+        } catch (ExecutionException e) {
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /**

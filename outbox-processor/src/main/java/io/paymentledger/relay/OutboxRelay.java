@@ -4,6 +4,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -13,7 +14,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * One relay pass: claim a batch (short transaction; at most one row per aggregate, the next one to send), publish
+ * One relay pass: claim a batch (short transaction; per aggregate a run of its next versions to send), publish
  * it (no transaction open), record the outcomes (one statement per outcome kind). A crash between publishing and
  * recording leaves the rows pending and claimed until the claim expires, so they are sent again: at-least-once,
  * never lost. Broker outages go through the circuit breaker and spend no attempts.
@@ -57,7 +58,7 @@ final class OutboxRelay {
         try {
             Instant now = clock.instant();
             List<OutboxRow> batch = store.claimBatch(config.instanceId(), config.batchSize(), now,
-                    now.plus(config.claimTimeout()));
+                    now.plus(config.claimTimeout()), config.routing() == TopicRouting.EVENT_TYPE);
             if (batch.isEmpty()) {
                 return new Pass(0, false);
             }
@@ -87,10 +88,12 @@ final class OutboxRelay {
         List<Failure> doomed = new ArrayList<>();
         Exception outage = null;
         Instant now = clock.instant();
-        for (PublishResult result : results) {
+        for (PublishResult result : holdBehindFailures(results)) {
             OutboxRow row = result.row();
             if (result instanceof PublishResult.Published) {
                 published.add(row);
+            } else if (result instanceof PublishResult.Held) {
+                unavailable.add(row.id());
             } else if (result instanceof PublishResult.Unavailable u) {
                 unavailable.add(row.id());
                 outage = outage == null ? u.error() : outage;
@@ -111,6 +114,36 @@ final class OutboxRelay {
         }
         Exception deadLetterOutage = deadLetter(doomed);
         return outage != null ? outage : deadLetterOutage;
+    }
+
+    /**
+     * Per aggregate, only the first failure of a batch counts: a later failed row of the same aggregate becomes
+     * {@link PublishResult.Held} (released, no attempt spent), so only the aggregate's head spends attempts or goes
+     * to the DLQ, as when it is sent alone. Outages stay outages. A later row acknowledged after an earlier one failed
+     * is already on Kafka; that is logged as an order anomaly (the producer's per-partition order makes it rare).
+     */
+    static List<PublishResult> holdBehindFailures(List<PublishResult> results) {
+        Set<AggregateKey> failed = new HashSet<>();
+        List<PublishResult> held = new ArrayList<>(results.size());
+        for (PublishResult result : results) {
+            AggregateKey aggregate = result.row().aggregate();
+            boolean behindFailure = failed.contains(aggregate);
+            if (result instanceof PublishResult.Published) {
+                if (behindFailure) {
+                    OutboxRow row = result.row();
+                    withEventId(row, () -> log.error("Order anomaly: {} {} v{} was acknowledged after an earlier "
+                            + "version of its aggregate failed in the same batch", row.eventType(), row.aggregateId(),
+                            row.aggregateVersion()));
+                }
+                held.add(result);
+                continue;
+            }
+            failed.add(aggregate);
+            boolean keep = !behindFailure || result instanceof PublishResult.Unavailable
+                    || result instanceof PublishResult.Held;
+            held.add(keep ? result : new PublishResult.Held(result.row()));
+        }
+        return held;
     }
 
     private void markPublished(List<OutboxRow> published, Instant now) {

@@ -9,4 +9,8 @@ import java.time.Instant;
 record OutboxRow(long id, String eventId, String aggregateType, String aggregateId, long aggregateVersion,
                  String eventType, int eventVersion, String payload, String correlationId, Instant occurredAt,
                  int attempts, Instant firstFailureAt) {
+    /** The aggregate this row belongs to. */
+    AggregateKey aggregate() {
+        return new AggregateKey(aggregateType, aggregateId);
+    }
 }

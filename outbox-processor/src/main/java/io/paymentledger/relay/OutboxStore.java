@@ -3,18 +3,21 @@ package io.paymentledger.relay;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_RELAY_INSTANCE;
 
-import io.paymentledger.db.jooq.tables.OutboxEvent;
 import io.paymentledger.db.jooq.tables.records.OutboxEventRecord;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record3;
+import org.jooq.Row2;
 import org.jooq.Row3;
 import org.jooq.Table;
 import org.jooq.impl.DSL;
@@ -30,6 +33,11 @@ final class OutboxStore {
     static final String PUBLISHED = "published";
     static final String DEAD = "dead";
 
+    /** The advisory lock key that serializes claims across relay instances ("outbox01" in ASCII). */
+    static final long CLAIM_LOCK = 0x6f7574626f783031L;
+    /** At most this many windows are scanned per claim. */
+    private static final int SCAN_WINDOWS = 8;
+
     private final DSLContext dsl;
 
     OutboxStore(DSLContext dsl) {
@@ -37,42 +45,112 @@ final class OutboxStore {
     }
 
     /**
-     * Claims up to {@code limit} due pending rows for {@code instance} until {@code claimedUntil}: per aggregate only
-     * the next row to send, i.e. one with no earlier version still pending or parked. Rows claimed by another live
-     * instance are skipped ({@code SKIP LOCKED} and unexpired claims); expired claims are taken over. Rows are
-     * selected by status, never by a high-water mark, so a row whose transaction commits late is still found.
+     * Claims up to {@code limit} due pending rows for {@code instance} until {@code claimedUntil}: per aggregate a
+     * run of consecutive versions starting at its head, its lowest version still pending or parked (see
+     * {@link RunPlanner}). Rows claimed by another live instance are skipped; expired claims are taken over. Rows are
+     * found by status, never by a high-water mark, so a row whose transaction commits late is still found.
+     *
+     * <p>Claims are serialized across relay instances by a transaction-level advisory lock: inside it, every other
+     * instance's claim has committed, so the heads read here are exact and two instances never split one aggregate's
+     * run. The scan reads windows of pending rows in id order until the batch is full, a window comes back short, or
+     * {@code SCAN_WINDOWS} windows were read (rows of blocked aggregates only cost scanning, never a claim).
      */
-    List<OutboxRow> claimBatch(String instance, int limit, Instant now, Instant claimedUntil) {
+    List<OutboxRow> claimBatch(String instance, int limit, Instant now, Instant claimedUntil, boolean sameEventTypeRuns) {
         OffsetDateTime at = utc(now);
-        OutboxEvent earlier = OUTBOX_EVENT.as("earlier");
-        var due = DSL.select(OUTBOX_EVENT.ID).from(OUTBOX_EVENT)
-                .where(OUTBOX_EVENT.STATUS.eq(PENDING))
+        return dsl.transactionResult(tx -> {
+            DSLContext claim = tx.dsl();
+            claim.select(DSL.function("pg_advisory_xact_lock", Object.class, DSL.val(CLAIM_LOCK))).fetch();
+            RunPlanner planner = new RunPlanner(limit, sameEventTypeRuns);
+            int windowSize = Math.max(64, limit + limit / 2);
+            long after = 0;
+            for (int window = 0; window < SCAN_WINDOWS && !planner.full(); window++) {
+                List<RunPlanner.Candidate> rows = claimable(claim, at, after, windowSize);
+                planner.add(rows, heads(claim, planner.unseen(rows)));
+                if (rows.size() < windowSize) {
+                    break;
+                }
+                after = rows.get(rows.size() - 1).id();
+            }
+            return takeClaims(claim, instance, planner.chosen(), at, utc(claimedUntil));
+        });
+    }
+
+    /** Claimable rows (pending, due, unclaimed or claim expired) after id {@code after}, in id order. */
+    private static List<RunPlanner.Candidate> claimable(DSLContext dsl, OffsetDateTime at, long after, int size) {
+        return dsl.select(OUTBOX_EVENT.ID, OUTBOX_EVENT.AGGREGATE_TYPE, OUTBOX_EVENT.AGGREGATE_ID,
+                        OUTBOX_EVENT.AGGREGATE_VERSION, OUTBOX_EVENT.EVENT_TYPE)
+                .from(OUTBOX_EVENT)
+                .where(OUTBOX_EVENT.STATUS.eq(DSL.inline(PENDING)))
+                .and(OUTBOX_EVENT.ID.gt(after))
                 .and(OUTBOX_EVENT.NEXT_ATTEMPT_AT.le(at))
                 .and(OUTBOX_EVENT.CLAIMED_UNTIL.isNull().or(OUTBOX_EVENT.CLAIMED_UNTIL.lt(at)))
-                .andNotExists(DSL.selectOne().from(earlier)
-                        .where(earlier.AGGREGATE_TYPE.eq(OUTBOX_EVENT.AGGREGATE_TYPE))
-                        .and(earlier.AGGREGATE_ID.eq(OUTBOX_EVENT.AGGREGATE_ID))
-                        .and(earlier.AGGREGATE_VERSION.lt(OUTBOX_EVENT.AGGREGATE_VERSION))
-                        .and(earlier.STATUS.ne(PUBLISHED))
-                        .and(earlier.STATUS.eq(PENDING).or(earlier.PARKED.isTrue())))
                 .orderBy(OUTBOX_EVENT.ID)
-                .limit(limit)
-                .forUpdate()
-                .skipLocked();
-        return dsl.update(OUTBOX_EVENT)
+                .limit(size)
+                .fetch(r -> new RunPlanner.Candidate(r.value1(), r.value2(), r.value3(), r.value4(), r.value5()));
+    }
+
+    /**
+     * The head row id of each aggregate: its lowest version still pending or parked, one probe of the unsettled index
+     * per aggregate (a lateral join over the wanted aggregates).
+     */
+    private static Map<AggregateKey, Long> heads(DSLContext dsl, Set<AggregateKey> aggregates) {
+        if (aggregates.isEmpty()) {
+            return Map.of();
+        }
+        @SuppressWarnings("unchecked")
+        Row2<String, String>[] keys = aggregates.stream()
+                .map(a -> DSL.row(DSL.val(a.type(), SQLDataType.CLOB), DSL.val(a.id(), SQLDataType.CLOB)))
+                .toArray(Row2[]::new);
+        Table<?> wanted = DSL.values(keys).as("wanted", "aggregate_type", "aggregate_id");
+        Field<String> wantedType = wanted.field("aggregate_type", String.class);
+        Field<String> wantedId = wanted.field("aggregate_id", String.class);
+        Table<?> head = DSL.lateral(DSL.select(OUTBOX_EVENT.ID).from(OUTBOX_EVENT)
+                .where(OUTBOX_EVENT.AGGREGATE_TYPE.eq(wantedType))
+                .and(OUTBOX_EVENT.AGGREGATE_ID.eq(wantedId))
+                .and(OUTBOX_EVENT.STATUS.ne(DSL.inline(PUBLISHED)))
+                .and(OUTBOX_EVENT.STATUS.eq(DSL.inline(PENDING)).or(OUTBOX_EVENT.PARKED.isTrue()))
+                .orderBy(OUTBOX_EVENT.AGGREGATE_VERSION)
+                .limit(1)
+                .asTable("head"));
+        Field<Long> headId = head.field(OUTBOX_EVENT.ID.getName(), Long.class);
+        Map<AggregateKey, Long> heads = new HashMap<>();
+        dsl.select(wantedType, wantedId, headId).from(wanted).crossJoin(head)
+                .fetch()
+                .forEach(r -> heads.put(new AggregateKey(r.value1(), r.value2()), r.value3()));
+        return heads;
+    }
+
+    /** Claims {@code ids} (still claimable ones only) and returns them in the order of {@code ids}. */
+    private static List<OutboxRow> takeClaims(DSLContext dsl, String instance, List<Long> ids, OffsetDateTime at,
+                                              OffsetDateTime until) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        Map<Long, OutboxRow> claimed = new HashMap<>();
+        dsl.update(OUTBOX_EVENT)
                 .set(OUTBOX_EVENT.CLAIMED_BY, instance)
-                .set(OUTBOX_EVENT.CLAIMED_UNTIL, utc(claimedUntil))
-                .where(OUTBOX_EVENT.ID.in(due))
+                .set(OUTBOX_EVENT.CLAIMED_UNTIL, until)
+                .where(OUTBOX_EVENT.ID.eq(DSL.any(ids.toArray(Long[]::new))))
+                .and(OUTBOX_EVENT.STATUS.eq(DSL.inline(PENDING)))
+                .and(OUTBOX_EVENT.CLAIMED_UNTIL.isNull().or(OUTBOX_EVENT.CLAIMED_UNTIL.lt(at)))
                 .returning()
                 .fetch()
-                .map(OutboxStore::toRow);
+                .forEach(r -> claimed.put(r.getId(), toRow(r)));
+        List<OutboxRow> rows = new ArrayList<>(claimed.size());
+        for (Long id : ids) {
+            OutboxRow row = claimed.get(id);
+            if (row != null) {
+                rows.add(row);
+            }
+        }
+        return rows;
     }
 
     /** Extends this instance's claim on {@code ids}; returns the ids it still held (the others were taken over). */
     List<Long> renewClaims(String instance, Collection<Long> ids, Instant now, Instant claimedUntil) {
         return dsl.update(OUTBOX_EVENT)
                 .set(OUTBOX_EVENT.CLAIMED_UNTIL, utc(claimedUntil))
-                .where(OUTBOX_EVENT.ID.in(ids))
+                .where(OUTBOX_EVENT.ID.eq(DSL.any(ids.toArray(Long[]::new))))
                 .and(heldBy(instance, now))
                 .returning(OUTBOX_EVENT.ID)
                 .fetch(OUTBOX_EVENT.ID);
@@ -88,7 +166,7 @@ final class OutboxStore {
                 .set(OUTBOX_EVENT.PUBLISHED_AT, utc(now))
                 .setNull(OUTBOX_EVENT.CLAIMED_BY)
                 .setNull(OUTBOX_EVENT.CLAIMED_UNTIL)
-                .where(OUTBOX_EVENT.ID.in(ids))
+                .where(OUTBOX_EVENT.ID.eq(DSL.any(ids.toArray(Long[]::new))))
                 .and(OUTBOX_EVENT.CLAIMED_BY.eq(instance))
                 .and(OUTBOX_EVENT.STATUS.eq(PENDING))
                 .execute();
@@ -102,7 +180,7 @@ final class OutboxStore {
         return dsl.update(OUTBOX_EVENT)
                 .setNull(OUTBOX_EVENT.CLAIMED_BY)
                 .setNull(OUTBOX_EVENT.CLAIMED_UNTIL)
-                .where(OUTBOX_EVENT.ID.in(ids))
+                .where(OUTBOX_EVENT.ID.eq(DSL.any(ids.toArray(Long[]::new))))
                 .and(OUTBOX_EVENT.CLAIMED_BY.eq(instance))
                 .and(OUTBOX_EVENT.STATUS.eq(PENDING))
                 .execute();

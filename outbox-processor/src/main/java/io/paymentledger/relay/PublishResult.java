@@ -19,6 +19,13 @@ sealed interface PublishResult {
     record RetryLater(OutboxRow row, Exception error) implements PublishResult {
     }
 
+    /**
+     * Not sent, or its outcome set aside, because an earlier version of its aggregate in the same batch failed: it
+     * is released without spending an attempt and goes after that version, so the aggregate's order holds.
+     */
+    record Held(OutboxRow row) implements PublishResult {
+    }
+
     /** A failure of the record itself that no retry can fix (too large, invalid topic, ...): dead-letter it. */
     record Rejected(OutboxRow row, Exception error) implements PublishResult {
     }

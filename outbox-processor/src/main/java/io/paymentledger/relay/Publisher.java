@@ -5,7 +5,8 @@ import java.util.List;
 /** Sends rows to their topics, and dead letters to the DLQ, and reports for each what happened. */
 interface Publisher extends AutoCloseable {
     /**
-     * Sends every row and waits for all outcomes. The caller passes at most one row per aggregate.
+     * Sends every row and waits for all outcomes. Rows of one aggregate come in version order; once one of them
+     * fails when sent, the aggregate's later rows are not sent and come back {@link PublishResult.Held}.
      *
      * @return one result per row, in the order of {@code rows}
      */

@@ -31,12 +31,20 @@ public final class JarProcess implements AutoCloseable {
      */
     public static JarProcess start(Path jar, String label, Map<String, String> env, String... args)
             throws IOException {
+        return start(jar, label, List.of("-Xmx256m"), env, args);
+    }
+
+    /** Starts {@code java <jvmOptions> -jar <jar> <args>} with {@code env} added to this JVM's environment. */
+    public static JarProcess start(Path jar, String label, List<String> jvmOptions, Map<String, String> env,
+                                   String... args) throws IOException {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar.toAbsolutePath() + " is missing; run the package phase first");
         }
         Path log = Files.createTempFile(Path.of("target"), label + "-", ".log");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx256m", "-jar", jar.toString()));
+                .toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(env);
@@ -52,6 +60,11 @@ public final class JarProcess implements AutoCloseable {
     /** SIGKILL: the process dies at once, holding whatever it held. */
     public void kill() {
         process.destroyForcibly();
+    }
+
+    /** The operating system's process id. */
+    public long pid() {
+        return process.pid();
     }
 
     public boolean isAlive() {

@@ -32,6 +32,11 @@ public final class KafkaNamespace {
         this.topicPrefix = topicPrefix;
     }
 
+    /** A namespace on a broker this code does not run, e.g. {@code --bootstrap-servers} of a benchmark. */
+    public static KafkaNamespace external(String bootstrapServers, String topicPrefix) {
+        return new KafkaNamespace(new ExternalKafkaServer(bootstrapServers), topicPrefix);
+    }
+
     /** The unique prefix; topics are {@code <prefix>.<name>}. */
     public String topicPrefix() {
         return topicPrefix;
@@ -62,9 +67,14 @@ public final class KafkaNamespace {
      * OUT_OF_ORDER_SEQUENCE_NUMBER retries until its delivery timeout.
      */
     public void createTopics(int partitions, String... names) {
+        createTopics(partitions, Map.of(), names);
+    }
+
+    /** Creates {@code <prefix>.<name>} topics with {@code partitions} partitions and topic {@code configs}. */
+    public void createTopics(int partitions, Map<String, String> configs, String... names) {
         List<NewTopic> topics = new ArrayList<>();
         for (String name : names) {
-            topics.add(new NewTopic(topic(name), partitions, (short) 1));
+            topics.add(new NewTopic(topic(name), partitions, (short) 1).configs(configs));
         }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
             admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
