@@ -58,7 +58,7 @@ final class ProducerSettings {
      */
     static Map<String, Object> producerConfig(RelayConfig config) {
         Map<String, Object> producer = new HashMap<>(config.kafka().clientProperties());
-        producer.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        producer.put(ProducerConfig.LINGER_MS_CONFIG, 1);
         producer.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
         producer.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         producer.putAll(config.producerOverrides());

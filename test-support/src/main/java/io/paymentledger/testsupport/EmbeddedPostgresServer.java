@@ -18,6 +18,10 @@ final class EmbeddedPostgresServer implements PostgresServer {
             return new EmbeddedPostgresServer(EmbeddedPostgres.builder()
                     .setServerConfig("max_connections", "300")
                     .setServerConfig("fsync", "off")
+                    // Sized like a small production server rather than PostgreSQL's 128 MB default, so a backlog of a
+                    // million outbox rows stays in shared buffers and checkpoints do not come every few seconds.
+                    .setServerConfig("shared_buffers", "1GB")
+                    .setServerConfig("max_wal_size", "4GB")
                     .start());
         } catch (IOException e) {
             throw new UncheckedIOException("could not start embedded PostgreSQL", e);

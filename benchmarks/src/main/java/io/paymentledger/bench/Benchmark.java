@@ -1,0 +1,129 @@
+package io.paymentledger.bench;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs one workload end to end and measures it from the writers' commits and the broker's acknowledgements. */
+final class Benchmark {
+    private static final Logger log = LoggerFactory.getLogger(Benchmark.class);
+    private static final Duration STALL = Duration.ofSeconds(120);
+    private static final int WARMUP_RATE = 1_000;
+
+    private final BenchmarkSettings settings;
+
+    Benchmark(BenchmarkSettings settings) {
+        this.settings = settings;
+    }
+
+    BenchmarkResult run() throws Exception {
+        EventPlan plan = new EventPlan(settings.events(), settings.aggregates(), settings.payloadBytes());
+        try (BenchInfrastructure infrastructure = BenchInfrastructure.open(settings);
+             AckTracker acks = new AckTracker(infrastructure.bootstrapServers(), infrastructure.eventTopic(), plan);
+             RelayProcesses relays = new RelayProcesses()) {
+            OutboxWriters writers = new OutboxWriters(infrastructure.dsl(), plan, settings.writers(),
+                    settings.transactionSize());
+            acks.start();
+            ScheduledExecutorService progress = progress(writers, acks);
+            try {
+                long measuredFrom = drive(infrastructure, writers, relays, acks);
+                relays.stop();
+                return result(plan, writers, acks, measuredFrom, relays.peakRssMb(), infrastructure);
+            } finally {
+                progress.shutdownNow();
+            }
+        }
+    }
+
+    /** Writes and relays as the workload says; returns the start of the measured interval (epoch millis). */
+    private long drive(BenchInfrastructure infrastructure, OutboxWriters writers, RelayProcesses relays,
+                       AckTracker acks) throws Exception {
+        switch (settings.workload()) {
+            case BACKLOG -> {
+                log.info("Inserting the backlog of {} events before any relay starts", settings.events());
+                writers.writeAll(0);
+                relays.start(settings, infrastructure.relayEnv());
+                long started = System.currentTimeMillis();
+                acks.awaitAll(STALL);
+                return started;
+            }
+            case LIVE -> {
+                relays.start(settings, infrastructure.relayEnv());
+                warmUp(infrastructure);
+                writers.writeAll(0);
+                acks.awaitAll(STALL);
+                return writers.firstStartMillis();
+            }
+            case STEADY -> {
+                relays.start(settings, infrastructure.relayEnv());
+                warmUp(infrastructure);
+                writers.writeAll(settings.rate());
+                acks.awaitAll(STALL);
+                return writers.firstStartMillis();
+            }
+            default -> throw new IllegalStateException("unknown workload " + settings.workload());
+        }
+    }
+
+    /** Runs warm-up traffic through the relays and waits until they have published all of it. */
+    private void warmUp(BenchInfrastructure infrastructure) throws InterruptedException {
+        if (settings.warmupSeconds() == 0) {
+            return;
+        }
+        int events = WARMUP_RATE * settings.warmupSeconds();
+        log.info("Warming up: {} events at {}/s to their own topic", events, WARMUP_RATE);
+        EventPlan warmup = EventPlan.warmup(events, Math.min(events, settings.aggregates()), settings.payloadBytes());
+        new OutboxWriters(infrastructure.dsl(), warmup, settings.writers(), 10).writeAll(WARMUP_RATE);
+        long deadline = System.nanoTime() + STALL.toNanos();
+        while (infrastructure.pendingRows() > 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the relays did not publish the warm-up within " + STALL.toSeconds()
+                        + " s; see the relay logs");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private BenchmarkResult result(EventPlan plan, OutboxWriters writers, AckTracker acks, long measuredFrom,
+                                   double rssMb, BenchInfrastructure infrastructure) {
+        long[] latencies = new long[plan.events()];
+        for (int event = 0; event < plan.events(); event++) {
+            latencies[event] = acks.ackMillis(event) - writers.commitMillis(event);
+        }
+        double seconds = (acks.lastAckMillis() - measuredFrom) / 1000.0;
+        double insertSeconds = (writers.lastCommitMillis() - writers.firstStartMillis()) / 1000.0;
+        String notes = String.format(Locale.ROOT, "%s; %d relay process(es) of outbox-processor.jar (%s, batch %s); "
+                        + "%d writer(s), %d rows per transaction; topic of %d partitions; %d duplicate(s)%s%s",
+                infrastructure.description(), settings.relays(), String.join(" ", settings.relayJvmOptions()),
+                settings.batchSize() == null ? "default" : settings.batchSize(), settings.writers(),
+                settings.transactionSize(), BenchmarkSettings.PARTITIONS, acks.duplicates(),
+                settings.workload() == BenchmarkSettings.Workload.BACKLOG
+                        ? "; seconds from relay start, latency includes the wait for the relay" : "",
+                settings.workload() != BenchmarkSettings.Workload.BACKLOG && settings.warmupSeconds() > 0
+                        ? "; after " + settings.warmupSeconds() + " s of warm-up traffic (not counted)" : "");
+        return new BenchmarkResult(settings.scenario(), settings.workload().label(), plan.events(), seconds,
+                plan.events() / seconds, plan.events() / insertSeconds,
+                BenchmarkResult.quantile(latencies, 0.50), BenchmarkResult.quantile(latencies, 0.99),
+                BenchmarkResult.quantile(latencies, 1.0), rssMb, notes);
+    }
+
+    private ScheduledExecutorService progress(OutboxWriters writers, AckTracker acks) {
+        ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "progress");
+            thread.setDaemon(true);
+            return thread;
+        });
+        int[] lastAcked = {0};
+        progress.scheduleAtFixedRate(() -> {
+            int acked = acks.acked();
+            log.info("written {}/{}, acknowledged {} ({}/s)", writers.written(), settings.events(), acked,
+                    (acked - lastAcked[0]) / 5);
+            lastAcked[0] = acked;
+        }, 5, 5, TimeUnit.SECONDS);
+        return progress;
+    }
+}

@@ -1,0 +1,114 @@
+package io.paymentledger.bench;
+
+import io.paymentledger.testsupport.JarProcess;
+import io.paymentledger.testsupport.LocalHttp;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The relays under test: the packaged {@code outbox-processor.jar run}, one OS process each, configured only through
+ * its environment as in production, with the heap capped as a container would cap it. Peak resident memory is the
+ * kernel's high-water mark ({@code VmHWM}), read before each relay stops.
+ */
+final class RelayProcesses implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RelayProcesses.class);
+    private static final Pattern HIGH_WATER = Pattern.compile("VmHWM:\\s+(\\d+) kB");
+
+    private final List<JarProcess> relays = new ArrayList<>();
+    private final List<Integer> ports = new ArrayList<>();
+    private long peakRssKb;
+
+    /** Starts {@code count} relays with {@code env}; returns once every one answers {@code /health/live}. */
+    void start(BenchmarkSettings settings, Map<String, String> env) throws IOException, InterruptedException {
+        for (int i = 0; i < settings.relays(); i++) {
+            int port = LocalHttp.freePort();
+            Map<String, String> relayEnv = new HashMap<>(env);
+            relayEnv.put("OUTBOX_INSTANCE_ID", "bench-relay-" + i);
+            relayEnv.put("HTTP_PORT", String.valueOf(port));
+            if (settings.batchSize() != null) {
+                relayEnv.put("OUTBOX_BATCH_SIZE", settings.batchSize().toString());
+            }
+            List<String> jvm = new ArrayList<>(settings.relayJvmOptions());
+            if (settings.jfrDirectory() != null) {
+                Files.createDirectories(settings.jfrDirectory());
+                jvm.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
+                        + settings.jfrDirectory().resolve("relay-" + i + ".jfr").toAbsolutePath());
+            }
+            Files.createDirectories(Path.of("target"));
+            relays.add(JarProcess.start(settings.relayJar(), "bench-relay-" + i, jvm, relayEnv, "run"));
+            ports.add(port);
+        }
+        for (int i = 0; i < relays.size(); i++) {
+            awaitLive(relays.get(i), ports.get(i));
+        }
+    }
+
+    private static void awaitLive(JarProcess relay, int port) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!relay.isAlive()) {
+                throw new IllegalStateException("relay exited at start-up; log " + relay.logFile());
+            }
+            try {
+                if (LocalHttp.get(port, "/health/live").statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("relay not live within 60 s; log " + relay.logFile());
+    }
+
+    /** The highest peak resident memory of any relay so far, in MiB. */
+    double peakRssMb() {
+        for (JarProcess relay : relays) {
+            if (relay.isAlive()) {
+                peakRssKb = Math.max(peakRssKb, highWaterKb(relay.pid()));
+            }
+        }
+        return peakRssKb / 1024.0;
+    }
+
+    private static long highWaterKb(long pid) {
+        try {
+            Matcher matcher = HIGH_WATER.matcher(Files.readString(Path.of("/proc", Long.toString(pid), "status")));
+            return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
+        } catch (IOException e) {
+            log.warn("Could not read the resident memory of process {}: {}", pid, e.toString());
+            return 0;
+        }
+    }
+
+    /** Records the peak memory, then stops every relay with SIGTERM. */
+    void stop() throws InterruptedException {
+        peakRssMb();
+        for (JarProcess relay : relays) {
+            relay.terminate();
+        }
+        for (JarProcess relay : relays) {
+            int code = relay.awaitExit(60);
+            if (code != 0) {
+                log.warn("Relay exited {} on SIGTERM; log {}", code, relay.logFile());
+            }
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (JarProcess relay : relays) {
+            relay.close();
+        }
+    }
+}
