@@ -152,6 +152,12 @@ final class FaultSuite {
                 "notified", dsl.fetchCount(NOTIFICATION, NOTIFICATION.CONSUMER_GROUP.eq(GROUP)));
     }
 
+    /** A violation's kind: the words before its first colon ("lost", "order", "consumer", ...). */
+    static String kindOf(String violation) {
+        int colon = violation.indexOf(':');
+        return colon > 0 ? violation.substring(0, colon) : violation;
+    }
+
     private void print(Outcome outcome) {
         Verifier.Report report = outcome.report();
         String faults = outcome.faults().entrySet().stream()
@@ -171,6 +177,12 @@ final class FaultSuite {
         out.printf(Locale.ROOT, "  (5) notified  %,d events%n", report.notified());
         List<String> all = new ArrayList<>(report.violations());
         all.addAll(outcome.processProblems());
+        if (!all.isEmpty()) {
+            out.println("  violations    " + all.stream()
+                    .collect(Collectors.groupingBy(FaultSuite::kindOf, java.util.TreeMap::new, Collectors.counting()))
+                    .entrySet().stream().map(entry -> entry.getKey() + " " + entry.getValue())
+                    .collect(Collectors.joining(", ")));
+        }
         all.stream().limit(20).forEach(violation -> out.println("  VIOLATION     " + violation));
         if (all.size() > 20) {
             out.println("  ... and " + (all.size() - 20) + " more");

@@ -10,6 +10,8 @@ import io.paymentledger.db.Database;
 import io.paymentledger.schemas.EventSchemas;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
@@ -21,8 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running relay: a worker thread that loops over relay passes until stopped, and a housekeeping thread
- * (heartbeat, retention). After a pass that claimed rows it goes on at once; otherwise it waits until a writer
+ * The running relay: worker threads ({@code OUTBOX_WORKERS}) that loop over relay passes until stopped, and a
+ * housekeeping thread (heartbeat, retention). After a pass that claimed rows it goes on at once; otherwise it waits until a writer
  * commits (PostgreSQL {@code NOTIFY}, see {@link CommitListener}) or, as a fallback,
  * {@code OUTBOX_POLL_INTERVAL_SECONDS}. While the circuit is open it claims nothing.
  */
@@ -36,9 +38,9 @@ public final class Relay implements AutoCloseable {
     private final RelayConfig config;
     private final CommitListener commits;
     private final Semaphore wakeUps = new Semaphore(0);
-    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CountDownLatch stopped;
+    private final List<Thread> workers = new ArrayList<>();
     private volatile boolean running;
-    private Thread worker;
 
     Relay(OutboxRelay relay, Publisher publisher, CircuitBreaker breaker, Housekeeping housekeeping,
           RelayConfig config) {
@@ -48,6 +50,7 @@ public final class Relay implements AutoCloseable {
         this.housekeeping = housekeeping;
         this.config = config;
         this.commits = new CommitListener(config.database(), this::wakeUp);
+        this.stopped = new CountDownLatch(config.workers());
     }
 
     /** Wires the relay over a pool, with meters nobody reads; the caller owns the pool. */
@@ -103,24 +106,30 @@ public final class Relay implements AutoCloseable {
         return breaker.getState().name();
     }
 
-    /** Starts the worker and housekeeping threads. */
+    /** Starts the worker threads ({@code OUTBOX_WORKERS}) and the housekeeping thread. */
     public synchronized void start() {
-        if (worker != null) {
+        if (!workers.isEmpty()) {
             throw new IllegalStateException("relay already started");
         }
         running = true;
         housekeeping.start();
         commits.start();
-        worker = new Thread(this::loop, "outbox-relay");
-        worker.start();
-        log.info("Relay {} started: batch size {}, poll interval {}, claim timeout {}, dead-letter policy {}",
-                config.instanceId(), config.batchSize(), config.pollInterval(), config.claimTimeout(),
-                config.deadLetterPolicy());
+        for (int i = 0; i < config.workers(); i++) {
+            Thread worker = new Thread(this::loop, i == 0 ? "outbox-relay" : "outbox-relay-" + i);
+            workers.add(worker);
+            worker.start();
+        }
+        log.info("Relay {} started: {} worker(s), batch size {}, poll interval {}, claim timeout {}, dead-letter "
+                + "policy {}", config.instanceId(), config.workers(), config.batchSize(), config.pollInterval(),
+                config.claimTimeout(), config.deadLetterPolicy());
     }
 
-    /** Ends the current wait so new rows are claimed now. */
+    /** Ends the current wait of an idle worker so new rows are claimed now. */
     public void wakeUp() {
-        wakeUps.release();
+        // Permits are hints, bounded by the workers: a thousand commits need not start a thousand empty passes.
+        if (wakeUps.availablePermits() < config.workers()) {
+            wakeUps.release();
+        }
     }
 
     private void loop() {
@@ -154,9 +163,8 @@ public final class Relay implements AutoCloseable {
     }
 
     private void awaitWork(Duration timeout) throws InterruptedException {
-        if (wakeUps.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-            wakeUps.drainPermits();
-        }
+        // One wake-up, one worker: the others keep waiting, so a burst of commits wakes one pass, not all.
+        wakeUps.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     private static Duration min(Duration a, Duration b) {
@@ -173,9 +181,10 @@ public final class Relay implements AutoCloseable {
         running = false;
         commits.close();
         wakeUp();
-        if (worker != null && !stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        wakeUps.release(workers.size());
+        if (!workers.isEmpty() && !stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             log.warn("Relay pass did not finish within {}; its rows stay claimed until their claim expires", timeout);
-            worker.interrupt();
+            workers.forEach(Thread::interrupt);
         }
         publisher.close();
         housekeeping.stop();

@@ -17,6 +17,10 @@ import java.util.Objects;
  * @param kafka             {@code KAFKA_BOOTSTRAP_SERVERS}, {@code KAFKA_TOPIC_PREFIX}
  * @param routing           {@code OUTBOX_TOPIC_ROUTING}: {@code event-type} (default) or {@code aggregate-type}
  * @param batchSize         {@code OUTBOX_BATCH_SIZE}: rows claimed per batch, 1-10000, default 500
+ * @param workers           {@code OUTBOX_WORKERS}: relay passes that run at once in this process, each on its own
+ *                          thread and connection, sharing one producer, 1-16, default 2. A pass claims only
+ *                          aggregates no other pass holds, so a new commit is claimed while another pass waits on
+ *                          Kafka, without weakening per-aggregate order.
  * @param pollInterval      {@code OUTBOX_POLL_INTERVAL_SECONDS}: wait between polls when idle, default 1.0
  * @param claimTimeout      {@code OUTBOX_CLAIM_TIMEOUT_SECONDS}: how long a claim lasts; a dead instance's rows are
  *                          taken over after it (plus one poll interval), default 8. The producer's timeouts are
@@ -31,11 +35,12 @@ import java.util.Objects;
  *                          {@link ProducerSettings}
  */
 public record RelayConfig(DatabaseConfig database, KafkaConfig kafka, TopicRouting routing, int batchSize,
-                          Duration pollInterval, Duration claimTimeout, Backoff backoff, String instanceId,
+                          int workers, Duration pollInterval, Duration claimTimeout, Backoff backoff, String instanceId,
                           int maxRetries, DeadLetterPolicy deadLetterPolicy, Duration retention,
                           CircuitSettings circuit, Map<String, String> producerOverrides) {
     public static final String OUTBOX_TOPIC_ROUTING = "OUTBOX_TOPIC_ROUTING";
     public static final String OUTBOX_BATCH_SIZE = "OUTBOX_BATCH_SIZE";
+    public static final String OUTBOX_WORKERS = "OUTBOX_WORKERS";
     public static final String OUTBOX_POLL_INTERVAL_SECONDS = "OUTBOX_POLL_INTERVAL_SECONDS";
     public static final String OUTBOX_CLAIM_TIMEOUT_SECONDS = "OUTBOX_CLAIM_TIMEOUT_SECONDS";
     public static final String OUTBOX_BASE_DELAY_SECONDS = "OUTBOX_BASE_DELAY_SECONDS";
@@ -60,6 +65,9 @@ public record RelayConfig(DatabaseConfig database, KafkaConfig kafka, TopicRouti
         if (batchSize < 1 || batchSize > 10_000) {
             throw new ConfigException(OUTBOX_BATCH_SIZE, "'" + batchSize + "' is out of range; use between 1 and 10000");
         }
+        if (workers < 1 || workers > 16) {
+            throw new ConfigException(OUTBOX_WORKERS, "'" + workers + "' is out of range; use between 1 and 16");
+        }
         if (instanceId.isBlank() || instanceId.length() > 200) {
             throw new ConfigException(OUTBOX_INSTANCE_ID, "'" + instanceId + "' must be 1-200 characters");
         }
@@ -74,6 +82,7 @@ public record RelayConfig(DatabaseConfig database, KafkaConfig kafka, TopicRouti
                 KafkaConfig.fromEnv(env),
                 env.option(OUTBOX_TOPIC_ROUTING, TopicRouting.class, TopicRouting.EVENT_TYPE),
                 env.integer(OUTBOX_BATCH_SIZE, 500, 1, 10_000),
+                env.integer(OUTBOX_WORKERS, 2, 1, 16),
                 env.seconds(OUTBOX_POLL_INTERVAL_SECONDS, Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofHours(1)),
                 env.seconds(OUTBOX_CLAIM_TIMEOUT_SECONDS, Duration.ofSeconds(8), Duration.ofSeconds(2), Duration.ofHours(1)),
                 backoffFromEnv(env),
@@ -106,7 +115,7 @@ public record RelayConfig(DatabaseConfig database, KafkaConfig kafka, TopicRouti
     @Override
     public String toString() {
         return "RelayConfig[database=" + database + ", kafka=" + kafka + ", routing=" + routing + ", batchSize="
-                + batchSize + ", pollInterval=" + pollInterval + ", claimTimeout=" + claimTimeout + ", backoff="
+                + batchSize + ", workers=" + workers + ", pollInterval=" + pollInterval + ", claimTimeout=" + claimTimeout + ", backoff="
                 + backoff + ", instanceId=" + instanceId + ", maxRetries=" + maxRetries + ", deadLetterPolicy="
                 + deadLetterPolicy + ", retention=" + retention + ", circuit=" + circuit + ", producerOverrides="
                 + ProducerSettings.masked(producerOverrides) + "]";

@@ -92,7 +92,8 @@ public final class RelayMain implements Callable<Integer> {
             HttpSettings http = HttpSettings.fromEnv(main.env, DEFAULT_HTTP_PORT);
             log.info("Starting relay with {}, {}", config, http);
             PrometheusMeterRegistry meters = Metrics.prometheus("outbox-relay");
-            try (HikariDataSource dataSource = Database.pool(config.database(), "outbox-relay", 4);
+            try (HikariDataSource dataSource = Database.pool(config.database(), "outbox-relay",
+                    config.workers() + 3);
                  Relay relay = Relay.create(config, dataSource, main.clock, meters);
                  HttpEndpoint endpoint = HttpEndpoint.start(http, meters, readiness(config, relay))) {
                 lifecycle.run(relay::start, () -> stop(relay, config));

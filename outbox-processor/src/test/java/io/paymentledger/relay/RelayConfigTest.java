@@ -47,6 +47,16 @@ class RelayConfigTest {
     }
 
     @Test
+    void workersDefaultToTwoAndOutOfRangeNamesTheVariable() {
+        assertThat(RelayConfig.fromEnv(new Env(required())).workers()).isEqualTo(2);
+        Map<String, String> env = required();
+        env.put("OUTBOX_WORKERS", "17");
+        assertThatThrownBy(() -> RelayConfig.fromEnv(new Env(env)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("OUTBOX_WORKERS: '17' is out of range; use between 1 and 16");
+    }
+
+    @Test
     void maxDelayBelowBaseDelayIsRejected() {
         Map<String, String> env = required();
         env.put("OUTBOX_BASE_DELAY_SECONDS", "10");

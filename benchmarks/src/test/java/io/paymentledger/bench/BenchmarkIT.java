@@ -1,0 +1,41 @@
+package io.paymentledger.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The packaged benchmark as an operator runs it: a small live workload, one JSON line on stdout. */
+class BenchmarkIT {
+    @Test
+    void aLiveRunPrintsOneJsonLineCountingEveryAcknowledgedEvent() throws Exception {
+        Path stdout = Files.createTempFile(Path.of("target"), "benchmark-", ".json");
+        Path stderr = Files.createTempFile(Path.of("target"), "benchmark-", ".log");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-jar", "target/benchmarks.jar", "live", "--events", "3000", "--aggregates", "50",
+                "--warmup-seconds", "1", "--repo-root", ".."));
+        Process process = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile())
+                .start();
+
+        assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("finished; log %s", stderr).isTrue();
+        assertThat(process.exitValue()).as("exit code; log %s", stderr).isZero();
+        List<String> lines = Files.readAllLines(stdout, StandardCharsets.UTF_8);
+        assertThat(lines).hasSize(1);
+        JsonNode json = new ObjectMapper().readTree(lines.get(0));
+        assertThat(json.get("workload").asText()).isEqualTo("live");
+        assertThat(json.get("events").asInt()).isEqualTo(3000);
+        assertThat(json.get("events_per_sec").asDouble()).isPositive();
+        assertThat(json.get("insert_events_per_sec").asDouble()).isPositive();
+        assertThat(json.get("p50_ms").asDouble()).isGreaterThanOrEqualTo(0).isLessThanOrEqualTo(
+                json.get("p99_ms").asDouble());
+        assertThat(json.get("max_ms").asDouble()).isGreaterThanOrEqualTo(json.get("p99_ms").asDouble());
+        assertThat(json.get("rss_mb").asDouble()).isBetween(20.0, 1024.0);
+    }
+}
