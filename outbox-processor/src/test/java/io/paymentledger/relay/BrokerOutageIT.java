@@ -63,7 +63,8 @@ class BrokerOutageIT {
 
             TestInfrastructure.get().kafka().start();
             await().atMost(Duration.ofSeconds(90)).until(() -> published() == 51);
-            assertThat(relay.circuitState()).isEqualTo("CLOSED");
+            // The pass that published the last rows closes the circuit right after it recorded them.
+            await().atMost(Duration.ofSeconds(10)).until(() -> "CLOSED".equals(relay.circuitState()));
             assertThat(warmUp).isNotBlank();
         }
         assertThat(attemptsSpent()).isZero();

@@ -1,6 +1,7 @@
 package io.paymentledger.relay;
 
 import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
+import static io.paymentledger.db.jooq.Tables.OUTBOX_RELAY_INSTANCE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -49,11 +50,15 @@ class MultiInstanceIT {
     void twoInstancesShareTheWorkAndOneTakesOverWhenTheOtherIsKilled() throws Exception {
         Map<String, String> routing = Map.of("OUTBOX_TOPIC_ROUTING", "aggregate-type", "OUTBOX_BATCH_SIZE", "200");
         Map<String, String> env = RelayTestSupport.env(database, kafka, "relay-process", routing);
-        List<String> steady = RelayTestSupport.insertMany(database.dsl(), RelayTestSupport.newAggregateIds(300), 5);
+        List<String> steady;
         try (JarProcess process = RelayProcess.start(RelayConfig.fromEnv(new Env(env)), env);
              Relay inJvm = Relay.create(RelayTestSupport.config(database, kafka, "relay-in-jvm", routing),
                      database.dataSource(), Clock.systemUTC())) {
             inJvm.start();
+            // Both instances run before any row exists, or the first one up could drain everything alone.
+            await().atMost(Duration.ofSeconds(60)).until(() -> database.dsl().fetchExists(OUTBOX_RELAY_INSTANCE,
+                    OUTBOX_RELAY_INSTANCE.INSTANCE_ID.eq("relay-process")));
+            steady = RelayTestSupport.insertMany(database.dsl(), RelayTestSupport.newAggregateIds(300), 5);
             await().atMost(Duration.ofSeconds(60)).until(() -> published() == steady.size());
             List<ConsumerRecord<String, byte[]>> steadyRecords =
                     kafka.readFromBeginning("payment", steady.size(), Duration.ofSeconds(30));
