@@ -49,7 +49,7 @@ public final class BenchmarkMain implements Callable<Integer> {
     String databasePassword;
     @Option(names = "--bootstrap-servers", description = "External Kafka bootstrap servers.")
     String bootstrapServers;
-    @Option(names = "--relay-jvm-options", defaultValue = "-Xmx256m -XX:+ExitOnOutOfMemoryError",
+    @Option(names = "--relay-jvm-options", defaultValue = "-Xmx192m -XX:+ExitOnOutOfMemoryError",
             description = "The relay JVM's options, space-separated (default: ${DEFAULT-VALUE}).")
     String relayJvmOptions;
     @Option(names = "--jfr", paramLabel = "DIR", description = "Record a JFR profile of each relay into DIR.")
