@@ -96,10 +96,11 @@ final class Benchmark {
         }
         double seconds = (acks.lastAckMillis() - measuredFrom) / 1000.0;
         double insertSeconds = (writers.lastCommitMillis() - writers.firstStartMillis()) / 1000.0;
-        String notes = String.format(Locale.ROOT, "%s; %d relay process(es) of outbox-processor.jar (%s, batch %s); "
+        String notes = String.format(Locale.ROOT, "%s; %d relay process(es) of outbox-processor.jar (%s, batch %s%s); "
                         + "%d writer(s), %d rows per transaction; topic of %d partitions; %d duplicate(s)%s%s",
                 infrastructure.description(), settings.relays(), String.join(" ", settings.relayJvmOptions()),
-                settings.batchSize() == null ? "default" : settings.batchSize(), settings.writers(),
+                settings.batchSize() == null ? "default" : settings.batchSize(),
+                settings.relayEnv().isEmpty() ? "" : ", " + settings.relayEnv(), settings.writers(),
                 settings.transactionSize(), BenchmarkSettings.PARTITIONS, acks.duplicates(),
                 settings.workload() == BenchmarkSettings.Workload.BACKLOG
                         ? "; seconds from relay start, latency includes the wait for the relay" : "",

@@ -3,7 +3,9 @@ package io.paymentledger.bench;
 import io.paymentledger.config.CommandLines;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -41,6 +43,10 @@ public final class BenchmarkMain implements Callable<Integer> {
     int writers;
     @Option(names = "--batch-size", description = "OUTBOX_BATCH_SIZE of the relays (default: the relay's).")
     Integer batchSize;
+
+    @Option(names = "--relay-env", paramLabel = "NAME=VALUE",
+            description = "More environment of the relays, e.g. OUTBOX_WORKERS=4 (repeatable).")
+    Map<String, String> relayEnv = new LinkedHashMap<>();
     @Option(names = "--database-url", description = "External PostgreSQL JDBC URL (a scratch database).")
     String databaseUrl;
     @Option(names = "--database-user", defaultValue = "postgres", description = "Its user (default postgres).")
@@ -89,7 +95,7 @@ public final class BenchmarkMain implements Callable<Integer> {
         Path root = repoRoot != null ? repoRoot
                 : Files.exists(Path.of("outbox-processor/target/outbox-processor.jar")) ? Path.of(".") : Path.of("..");
         return new BenchmarkSettings(kind, count, aggregates, payloadBytes, rate, seconds, warmupSeconds, relays, writers,
-                transaction, batchSize, databaseUrl, databaseUser, databasePassword, bootstrapServers,
+                transaction, batchSize, relayEnv, databaseUrl, databaseUser, databasePassword, bootstrapServers,
                 List.of(relayJvmOptions.trim().split("\\s+")), jfr, root);
     }
 

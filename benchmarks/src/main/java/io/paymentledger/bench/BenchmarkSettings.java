@@ -3,6 +3,7 @@ package io.paymentledger.bench;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * One benchmark run, validated.
@@ -20,6 +21,7 @@ import java.util.Locale;
  * @param writers          writer threads (each owns a share of the aggregates, so versions commit in order)
  * @param transactionSize  rows per writer transaction: backlog 1000, live 100, steady 10
  * @param batchSize        {@code OUTBOX_BATCH_SIZE} of the relays, or null for the relay's default
+ * @param relayEnv         more environment of the relays ({@code OUTBOX_WORKERS=4}, ...)
  * @param databaseUrl      external PostgreSQL (with user and password), or null for the embedded one
  * @param bootstrapServers external Kafka, or null for the embedded broker
  * @param relayJvmOptions  the relay JVM's options, as a container's entrypoint would set them
@@ -27,7 +29,8 @@ import java.util.Locale;
  * @param repoRoot         where {@code outbox-processor/target/outbox-processor.jar} is
  */
 record BenchmarkSettings(Workload workload, int events, int aggregates, int payloadBytes, int rate, int seconds,
-                         int warmupSeconds, int relays, int writers, int transactionSize, Integer batchSize, String databaseUrl,
+                         int warmupSeconds, int relays, int writers, int transactionSize, Integer batchSize,
+                         Map<String, String> relayEnv, String databaseUrl,
                          String databaseUser, String databasePassword, String bootstrapServers, List<String> relayJvmOptions, Path jfrDirectory,
                          Path repoRoot) {
     static final int PARTITIONS = 6;
@@ -43,6 +46,10 @@ record BenchmarkSettings(Workload workload, int events, int aggregates, int payl
 
     BenchmarkSettings {
         relayJvmOptions = List.copyOf(relayJvmOptions);
+        relayEnv = Map.copyOf(relayEnv);
+        relayEnv.keySet().stream().filter(name -> !name.startsWith("OUTBOX_")).findFirst().ifPresent(name -> {
+            throw new IllegalArgumentException("--relay-env sets OUTBOX_* variables only but was given " + name);
+        });
         positive("--events", events);
         positive("--aggregates", aggregates);
         positive("--relays", relays);

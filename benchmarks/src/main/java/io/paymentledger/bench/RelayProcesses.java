@@ -35,6 +35,7 @@ final class RelayProcesses implements AutoCloseable {
             Map<String, String> relayEnv = new HashMap<>(env);
             relayEnv.put("OUTBOX_INSTANCE_ID", "bench-relay-" + i);
             relayEnv.put("HTTP_PORT", String.valueOf(port));
+            relayEnv.putAll(settings.relayEnv());
             if (settings.batchSize() != null) {
                 relayEnv.put("OUTBOX_BATCH_SIZE", settings.batchSize().toString());
             }

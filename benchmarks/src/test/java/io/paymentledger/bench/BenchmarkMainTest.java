@@ -28,6 +28,18 @@ class BenchmarkMainTest {
         assertThat(err.toString()).contains("--relays must be positive but was 0");
         assertThat(run("live", "--database-url", "jdbc:postgresql://db/x")).isEqualTo(CommandLines.EXIT_USAGE);
         assertThat(err.toString()).contains("--database-url and --bootstrap-servers go together");
+        assertThat(run("live", "--relay-env", "JAVA_HOME=/tmp")).isEqualTo(CommandLines.EXIT_USAGE);
+        assertThat(err.toString()).contains("--relay-env sets OUTBOX_* variables only but was given JAVA_HOME");
+    }
+
+    @Test
+    void relayEnvironmentIsPassedOnAsGiven() {
+        BenchmarkMain main = new BenchmarkMain();
+        new picocli.CommandLine(main).parseArgs("backlog", "--repo-root", ".", "--relay-env", "OUTBOX_WORKERS=4",
+                "--relay-env", "OUTBOX_BATCH_SIZE=1000");
+
+        assertThat(main.settings().relayEnv())
+                .containsExactlyInAnyOrderEntriesOf(java.util.Map.of("OUTBOX_WORKERS", "4", "OUTBOX_BATCH_SIZE", "1000"));
     }
 
     @Test

@@ -9,15 +9,17 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
+import org.jooq.exception.DataAccessException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
  * One relay pass: claim a batch (short transaction; per aggregate a run of its next versions to send), publish
- * it (no transaction open), record the outcomes (one statement per outcome kind). A crash between publishing and
- * recording leaves the rows pending and claimed until the claim expires, so they are sent again: at-least-once,
- * never lost. Broker outages go through the circuit breaker and spend no attempts.
+ * it (no transaction open), record the outcomes (one fenced transaction per outcome kind), end the claim (which
+ * releases every row left pending). A crash between publishing and recording leaves the rows pending and claimed
+ * until the claim expires, so they are sent again: at-least-once, never lost. Broker outages go through the circuit
+ * breaker and spend no attempts.
  */
 final class OutboxRelay {
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
@@ -57,13 +59,14 @@ final class OutboxRelay {
         boolean counted = false;
         try {
             Instant now = clock.instant();
-            List<OutboxRow> batch = store.claimBatch(config.instanceId(), config.batchSize(), now,
+            OutboxStore.Claim claim = store.claimBatch(config.instanceId(), config.batchSize(), now,
                     now.plus(config.claimTimeout()), config.routing() == TopicRouting.EVENT_TYPE);
-            if (batch.isEmpty()) {
+            if (claim.rows().isEmpty()) {
                 return new Pass(0, false);
             }
+            List<OutboxRow> batch = claim.rows();
             metrics.claimed(batch.size());
-            Exception outage = record(publisher.publish(batch));
+            Exception outage = settle(claim, batch);
             long elapsed = System.nanoTime() - started;
             metrics.batchDone(elapsed);
             if (outage != null) {
@@ -80,8 +83,29 @@ final class OutboxRelay {
         }
     }
 
+    /**
+     * Publishes the claimed rows, records their outcomes and ends the claim, also when publishing or recording
+     * failed (then the rows left pending are claimable again at once, rather than when the claim expires).
+     */
+    private Exception settle(OutboxStore.Claim claim, List<OutboxRow> batch) throws InterruptedException {
+        try {
+            return record(claim.id(), publisher.publish(batch));
+        } finally {
+            endClaim(claim);
+        }
+    }
+
+    private void endClaim(OutboxStore.Claim claim) {
+        try {
+            store.endClaim(claim.id());
+        } catch (DataAccessException e) {
+            log.warn("Could not end claim {} of {} rows; they become claimable when it expires ({})", claim.id(),
+                    claim.rows().size(), e.toString());
+        }
+    }
+
     /** Records every outcome; returns the first transport failure, or null when the broker was reachable. */
-    private Exception record(List<PublishResult> results) throws InterruptedException {
+    private Exception record(long claim, List<PublishResult> results) throws InterruptedException {
         List<OutboxRow> published = new ArrayList<>();
         List<Long> unavailable = new ArrayList<>();
         List<OutboxStore.Retry> retries = new ArrayList<>();
@@ -103,16 +127,15 @@ final class OutboxRelay {
                 doomed.add(new Failure(row, errorOf(result)));
             }
         }
-        markPublished(published, now);
-        store.release(config.instanceId(), unavailable);
-        store.markRetry(config.instanceId(), retries, now);
+        markPublished(claim, published, now);
+        store.markRetry(claim, retries, now);
         metrics.transportFailures(unavailable.size());
         metrics.recordFailures(retries.size() + doomed.size());
         if (outage != null) {
             log.warn("Kafka unavailable: {} rows released without spending an attempt ({})", unavailable.size(),
                     outage.toString());
         }
-        Exception deadLetterOutage = deadLetter(doomed);
+        Exception deadLetterOutage = deadLetter(claim, doomed);
         return outage != null ? outage : deadLetterOutage;
     }
 
@@ -146,9 +169,9 @@ final class OutboxRelay {
         return held;
     }
 
-    private void markPublished(List<OutboxRow> published, Instant now) {
+    private void markPublished(long claim, List<OutboxRow> published, Instant now) {
         metrics.published(published, now);
-        int marked = store.markPublished(config.instanceId(), published.stream().map(OutboxRow::id).toList(), now);
+        int marked = store.markPublished(claim, published.stream().map(OutboxRow::id).toList(), now);
         if (marked < published.size()) {
             log.warn("{} of {} published rows were no longer claimed by {}; another instance took them over and "
                     + "will publish them again (consumers drop the duplicates by event_id)",
@@ -167,17 +190,19 @@ final class OutboxRelay {
     }
 
     /**
-     * Sends the dead letters of rows that failed for good, then marks them dead. The claims are renewed first and
-     * only rows still held are dead-lettered (the fence). Returns a transport failure of the DLQ, or null.
+     * Sends the dead letters of rows that failed for good, then marks them dead. The claim is renewed first and the
+     * rows are dead-lettered only while it is still held (the fence). Returns a transport failure of the DLQ, or null.
      */
-    private Exception deadLetter(List<Failure> doomed) throws InterruptedException {
-        if (doomed.isEmpty()) {
+    private Exception deadLetter(long claim, List<Failure> failures) throws InterruptedException {
+        if (failures.isEmpty()) {
             return null;
         }
         Instant now = clock.instant();
-        Set<Long> held = Set.copyOf(store.renewClaims(config.instanceId(),
-                doomed.stream().map(f -> f.row().id()).toList(), now, now.plus(config.claimTimeout())));
-        List<Failure> failures = doomed.stream().filter(f -> held.contains(f.row().id())).toList();
+        if (!store.renewClaim(claim, now.plus(config.claimTimeout()))) {
+            log.warn("{} rows to dead-letter were no longer claimed by {}; another instance took them over",
+                    failures.size(), config.instanceId());
+            return null;
+        }
         List<DeadLetter> letters = failures.stream()
                 .map(f -> deadLetters.write(f, publisher.topicOf(f.row()), f.row().attempts() + 1, now)).toList();
         List<PublishResult> sent = publisher.deadLetter(letters);
@@ -199,9 +224,8 @@ final class OutboxRelay {
                 retries.add(retry(failure, now));
             }
         }
-        store.markDead(config.instanceId(), dead, now, config.deadLetterPolicy() == DeadLetterPolicy.PARK);
-        store.release(config.instanceId(), unavailable);
-        store.markRetry(config.instanceId(), retries, now);
+        store.markDead(claim, dead, now, config.deadLetterPolicy() == DeadLetterPolicy.PARK);
+        store.markRetry(claim, retries, now);
         metrics.deadLettered(dead.size());
         metrics.transportFailures(unavailable.size());
         return outage;

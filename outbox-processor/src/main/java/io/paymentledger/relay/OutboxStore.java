@@ -1,9 +1,11 @@
 package io.paymentledger.relay;
 
+import static io.paymentledger.db.jooq.Tables.OUTBOX_CLAIM;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_RELAY_INSTANCE;
 
 import io.paymentledger.db.jooq.tables.records.OutboxEventRecord;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -13,7 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.jooq.Condition;
+import java.util.function.Function;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record3;
@@ -22,13 +24,17 @@ import org.jooq.Row3;
 import org.jooq.Table;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The relay's side of {@code outbox_event}. Every method is one short statement in its own transaction; none is
- * open while the relay waits on Kafka. Every change to a claimed row is fenced: it applies only while this instance
- * still holds the claim, so an instance that lost its claim changes nothing.
+ * The relay's side of {@code outbox_event} and {@code outbox_claim}. Every method is one short transaction; none is
+ * open while the relay waits on Kafka. A pass claims its batch with one {@code outbox_claim} row and every change to
+ * the claimed rows is fenced by that row: the change locks it first and applies only while it still exists, so a
+ * pass whose expired claim another instance took over changes nothing.
  */
 final class OutboxStore {
+    private static final Logger log = LoggerFactory.getLogger(OutboxStore.class);
     static final String PENDING = "pending";
     static final String PUBLISHED = "published";
     static final String DEAD = "dead";
@@ -47,25 +53,30 @@ final class OutboxStore {
     /**
      * Claims up to {@code limit} due pending rows for {@code instance} until {@code claimedUntil}: per aggregate a
      * run of consecutive versions starting at its head, its lowest version still pending or parked (see
-     * {@link RunPlanner}). Rows claimed by another live instance are skipped; expired claims are taken over. Rows are
-     * found by status, never by a high-water mark, so a row whose transaction commits late is still found.
+     * {@link RunPlanner}). Rows in another pass's claim are skipped; expired claims are deleted first, so their rows
+     * are taken over. Rows are found by status, never by a high-water mark, so a row whose transaction commits late
+     * is still found. The claim is one {@code outbox_claim} row listing the claimed ids; no outbox row is written.
      *
      * <p>Claims are serialized across relay instances by a transaction-level advisory lock: inside it, every other
      * instance's claim has committed, so the heads read here are exact and two instances never split one aggregate's
      * run. The scan reads windows of pending rows in id order until the batch is full, a window comes back short, or
      * {@code SCAN_WINDOWS} windows were read (rows of blocked aggregates only cost scanning, never a claim).
      */
-    List<OutboxRow> claimBatch(String instance, int limit, Instant now, Instant claimedUntil, boolean sameEventTypeRuns) {
+    Claim claimBatch(String instance, int limit, Instant now, Instant claimedUntil, boolean sameEventTypeRuns) {
         OffsetDateTime at = utc(now);
         return dsl.transactionResult(tx -> {
             DSLContext claim = tx.dsl();
             // The scan must walk the pending index in id order and stop at the window's end. Right after a burst
             // of inserts the statistics still say "few pending rows" and the planner would rather read every
-            // pending row (bitmap scan) and sort: O(backlog) per claim. Transaction-local, so nothing else changes.
+            // pending row (bitmap scan) and sort: O(backlog) per claim. With sequential scans priced out, the scan
+            // of the few outbox_claim rows looks expensive enough for JIT compilation (100 ms and more per statement,
+            // for statements that take a millisecond), so JIT is off too. Transaction-local: nothing else changes.
             claim.select(DSL.function("pg_advisory_xact_lock", Object.class, DSL.val(CLAIM_LOCK)),
-                    localSetting("enable_bitmapscan", "off"), localSetting("enable_seqscan", "off")).fetch();
+                    localSetting("enable_bitmapscan", "off"), localSetting("enable_seqscan", "off"),
+                    localSetting("jit", "off")).fetch();
+            takeOverExpiredClaims(claim, at);
             RunPlanner planner = new RunPlanner(limit, sameEventTypeRuns);
-            int windowSize = Math.max(64, limit + limit / 2);
+            int windowSize = Math.max(64, limit);
             long after = 0;
             for (int window = 0; window < SCAN_WINDOWS && !planner.full(); window++) {
                 List<RunPlanner.Candidate> rows = claimable(claim, at, after, windowSize);
@@ -83,7 +94,22 @@ final class OutboxStore {
         return DSL.function("set_config", String.class, DSL.inline(name), DSL.inline(value), DSL.inline(true));
     }
 
-    /** Claimable rows (pending, due, unclaimed or claim expired) after id {@code after}, in id order. */
+    /**
+     * Deletes the claims that expired (their relay died or stalled past its claim timeout), so their rows can be
+     * claimed again. A pass that still holds one is fenced out: its next change finds its claim gone.
+     */
+    private static void takeOverExpiredClaims(DSLContext dsl, OffsetDateTime at) {
+        dsl.deleteFrom(OUTBOX_CLAIM)
+                .where(OUTBOX_CLAIM.CLAIMED_UNTIL.lt(at))
+                .returning(OUTBOX_CLAIM.CLAIM_ID, OUTBOX_CLAIM.INSTANCE_ID, OUTBOX_CLAIM.CLAIMED_UNTIL,
+                        OUTBOX_CLAIM.OUTBOX_IDS)
+                .fetch()
+                .forEach(c -> log.warn("Claim {} of relay {} expired at {}: its {} rows are claimable again and will "
+                        + "be sent again (consumers drop duplicates by event_id)", c.getClaimId(), c.getInstanceId(),
+                        c.getClaimedUntil(), c.getOutboxIds().length));
+    }
+
+    /** Claimable rows (pending, due, in no claim) after id {@code after}, in id order. */
     private static List<RunPlanner.Candidate> claimable(DSLContext dsl, OffsetDateTime at, long after, int size) {
         return dsl.select(OUTBOX_EVENT.ID, OUTBOX_EVENT.AGGREGATE_TYPE, OUTBOX_EVENT.AGGREGATE_ID,
                         OUTBOX_EVENT.AGGREGATE_VERSION, OUTBOX_EVENT.EVENT_TYPE)
@@ -91,7 +117,8 @@ final class OutboxStore {
                 .where(OUTBOX_EVENT.STATUS.eq(DSL.inline(PENDING)))
                 .and(OUTBOX_EVENT.ID.gt(after))
                 .and(OUTBOX_EVENT.NEXT_ATTEMPT_AT.le(at))
-                .and(OUTBOX_EVENT.CLAIMED_UNTIL.isNull().or(OUTBOX_EVENT.CLAIMED_UNTIL.lt(at)))
+                .and(OUTBOX_EVENT.ID.notIn(DSL.select(
+                        DSL.function("unnest", SQLDataType.BIGINT, OUTBOX_CLAIM.OUTBOX_IDS)).from(OUTBOX_CLAIM)))
                 .orderBy(OUTBOX_EVENT.ID)
                 .limit(size)
                 .fetch(r -> new RunPlanner.Candidate(r.value1(), r.value2(), r.value3(), r.value4(), r.value5()));
@@ -128,113 +155,126 @@ final class OutboxStore {
         return heads;
     }
 
-    /** Claims {@code ids} (still claimable ones only) and returns them in the order of {@code ids}. */
-    private static List<OutboxRow> takeClaims(DSLContext dsl, String instance, List<Long> ids, OffsetDateTime at,
-                                              OffsetDateTime until) {
+    /**
+     * Reads the chosen rows that are still pending and records one claim for them; returns the claim with the rows
+     * in the order of {@code ids}, or {@link Claim#NONE}.
+     */
+    private static Claim takeClaims(DSLContext dsl, String instance, List<Long> ids, OffsetDateTime at,
+                                    OffsetDateTime until) {
         if (ids.isEmpty()) {
-            return List.of();
+            return Claim.NONE;
         }
-        Map<Long, OutboxRow> claimed = new HashMap<>();
-        dsl.update(OUTBOX_EVENT)
-                .set(OUTBOX_EVENT.CLAIMED_BY, instance)
-                .set(OUTBOX_EVENT.CLAIMED_UNTIL, until)
+        Map<Long, OutboxRow> pending = new HashMap<>();
+        dsl.selectFrom(OUTBOX_EVENT)
                 .where(OUTBOX_EVENT.ID.eq(DSL.any(ids.toArray(Long[]::new))))
                 .and(OUTBOX_EVENT.STATUS.eq(DSL.inline(PENDING)))
-                .and(OUTBOX_EVENT.CLAIMED_UNTIL.isNull().or(OUTBOX_EVENT.CLAIMED_UNTIL.lt(at)))
-                .returning()
                 .fetch()
-                .forEach(r -> claimed.put(r.getId(), toRow(r)));
-        List<OutboxRow> rows = new ArrayList<>(claimed.size());
+                .forEach(r -> pending.put(r.getId(), toRow(r)));
+        List<OutboxRow> rows = new ArrayList<>(pending.size());
         for (Long id : ids) {
-            OutboxRow row = claimed.get(id);
+            OutboxRow row = pending.get(id);
             if (row != null) {
                 rows.add(row);
             }
         }
-        return rows;
+        if (rows.isEmpty()) {
+            return Claim.NONE;
+        }
+        long claimId = dsl.insertInto(OUTBOX_CLAIM)
+                .set(OUTBOX_CLAIM.INSTANCE_ID, instance)
+                .set(OUTBOX_CLAIM.CLAIMED_AT, at)
+                .set(OUTBOX_CLAIM.CLAIMED_UNTIL, until)
+                .set(OUTBOX_CLAIM.OUTBOX_IDS, rows.stream().map(OutboxRow::id).toArray(Long[]::new))
+                .returning(OUTBOX_CLAIM.CLAIM_ID)
+                .fetchSingle()
+                .getClaimId();
+        return new Claim(claimId, rows);
     }
 
-    /** Extends this instance's claim on {@code ids}; returns the ids it still held (the others were taken over). */
-    List<Long> renewClaims(String instance, Collection<Long> ids, Instant now, Instant claimedUntil) {
-        return dsl.update(OUTBOX_EVENT)
-                .set(OUTBOX_EVENT.CLAIMED_UNTIL, utc(claimedUntil))
-                .where(OUTBOX_EVENT.ID.eq(DSL.any(ids.toArray(Long[]::new))))
-                .and(heldBy(instance, now))
-                .returning(OUTBOX_EVENT.ID)
-                .fetch(OUTBOX_EVENT.ID);
+    /** Extends {@code claim} until {@code claimedUntil}; false when it was taken over (it had expired). */
+    boolean renewClaim(long claim, Instant claimedUntil) {
+        return dsl.update(OUTBOX_CLAIM)
+                .set(OUTBOX_CLAIM.CLAIMED_UNTIL, utc(claimedUntil))
+                .where(OUTBOX_CLAIM.CLAIM_ID.eq(claim))
+                .execute() == 1;
     }
 
-    /** Marks rows published. */
-    int markPublished(String instance, Collection<Long> ids, Instant now) {
+    /**
+     * Ends {@code claim}: its rows that are still pending become claimable at once (released without spending an
+     * attempt: the broker was unavailable, a row was held behind its aggregate's failure, or the relay is stopping).
+     * Returns false when it was already gone (taken over).
+     */
+    boolean endClaim(long claim) {
+        return dsl.deleteFrom(OUTBOX_CLAIM).where(OUTBOX_CLAIM.CLAIM_ID.eq(claim)).execute() == 1;
+    }
+
+    /** Marks rows of {@code claim} published. */
+    int markPublished(long claim, Collection<Long> ids, Instant now) {
         if (ids.isEmpty()) {
             return 0;
         }
-        return dsl.update(OUTBOX_EVENT)
+        return fenced(claim, tx -> tx.update(OUTBOX_EVENT)
                 .set(OUTBOX_EVENT.STATUS, PUBLISHED)
                 .set(OUTBOX_EVENT.PUBLISHED_AT, utc(now))
-                .setNull(OUTBOX_EVENT.CLAIMED_BY)
-                .setNull(OUTBOX_EVENT.CLAIMED_UNTIL)
                 .where(OUTBOX_EVENT.ID.eq(DSL.any(ids.toArray(Long[]::new))))
-                .and(OUTBOX_EVENT.CLAIMED_BY.eq(instance))
                 .and(OUTBOX_EVENT.STATUS.eq(PENDING))
-                .execute();
+                .execute());
     }
 
-    /** Releases rows without spending an attempt (the broker was unavailable, or the relay is stopping). */
-    int release(String instance, Collection<Long> ids) {
-        if (ids.isEmpty()) {
-            return 0;
-        }
-        return dsl.update(OUTBOX_EVENT)
-                .setNull(OUTBOX_EVENT.CLAIMED_BY)
-                .setNull(OUTBOX_EVENT.CLAIMED_UNTIL)
-                .where(OUTBOX_EVENT.ID.eq(DSL.any(ids.toArray(Long[]::new))))
-                .and(OUTBOX_EVENT.CLAIMED_BY.eq(instance))
-                .and(OUTBOX_EVENT.STATUS.eq(PENDING))
-                .execute();
+    /**
+     * Runs {@code change} in one transaction that first locks {@code claim}'s row; when the claim is gone (it
+     * expired and another instance took it over) nothing changes and the result is 0. The lock also orders the
+     * change against a takeover: one waits for the other, so a row is never settled by two passes.
+     */
+    private int fenced(long claim, Function<DSLContext, Integer> change) {
+        return dsl.transactionResult(tx -> {
+            boolean held = tx.dsl().selectOne().from(OUTBOX_CLAIM)
+                    .where(OUTBOX_CLAIM.CLAIM_ID.eq(claim))
+                    .forUpdate()
+                    .fetchOptional()
+                    .isPresent();
+            return held ? change.apply(tx.dsl()) : 0;
+        });
     }
 
     /** Records one failed attempt per row and releases each until its own next attempt time. */
-    int markRetry(String instance, List<Retry> retries, Instant now) {
+    int markRetry(long claim, List<Retry> retries, Instant now) {
         if (retries.isEmpty()) {
             return 0;
         }
         Table<Record3<Long, String, OffsetDateTime>> failed = failures(retries.stream()
                 .map(r -> failureRow(r.failure(), r.nextAttemptAt())).toList());
-        return recordFailures(instance, failed, now,
+        return recordFailures(claim, failed, now,
                 Map.of(OUTBOX_EVENT.NEXT_ATTEMPT_AT, failed.field("next_attempt_at", OffsetDateTime.class)));
     }
 
     /** Marks dead-lettered rows dead, counting their last attempt; {@code park} blocks their aggregates. */
-    int markDead(String instance, List<Failure> dead, Instant now, boolean park) {
+    int markDead(long claim, List<Failure> dead, Instant now, boolean park) {
         if (dead.isEmpty()) {
             return 0;
         }
         Table<Record3<Long, String, OffsetDateTime>> failed = failures(dead.stream()
                 .map(f -> failureRow(f, now)).toList());
-        return recordFailures(instance, failed, now,
+        return recordFailures(claim, failed, now,
                 Map.of(OUTBOX_EVENT.STATUS, DEAD, OUTBOX_EVENT.PARKED, park, OUTBOX_EVENT.DEAD_LETTERED_AT, utc(now)));
     }
 
     /**
      * One statement for a set of failed rows: counts the attempt, stores each row's error, stamps the failure times,
-     * releases the claim, and sets {@code outcome} (retry time, or dead). Fenced by the claim like every change.
+     * and sets {@code outcome} (retry time, or dead). Fenced by the claim like every change.
      */
-    private int recordFailures(String instance, Table<Record3<Long, String, OffsetDateTime>> failed, Instant now,
+    private int recordFailures(long claim, Table<Record3<Long, String, OffsetDateTime>> failed, Instant now,
                                Map<? extends Field<?>, ?> outcome) {
-        return dsl.update(OUTBOX_EVENT)
+        return fenced(claim, tx -> tx.update(OUTBOX_EVENT)
                 .set(outcome)
                 .set(OUTBOX_EVENT.ATTEMPTS, OUTBOX_EVENT.ATTEMPTS.plus(1))
                 .set(OUTBOX_EVENT.LAST_ERROR, failed.field("error", String.class))
                 .set(OUTBOX_EVENT.FIRST_FAILURE_AT, DSL.coalesce(OUTBOX_EVENT.FIRST_FAILURE_AT, DSL.val(utc(now))))
                 .set(OUTBOX_EVENT.LAST_FAILURE_AT, utc(now))
-                .setNull(OUTBOX_EVENT.CLAIMED_BY)
-                .setNull(OUTBOX_EVENT.CLAIMED_UNTIL)
                 .from(failed)
                 .where(OUTBOX_EVENT.ID.eq(failed.field("id", Long.class)))
-                .and(OUTBOX_EVENT.CLAIMED_BY.eq(instance))
                 .and(OUTBOX_EVENT.STATUS.eq(PENDING))
-                .execute();
+                .execute());
     }
 
     /** A row of the failures table: the row's id, its error text, and a time (next attempt, or now). */
@@ -270,20 +310,20 @@ final class OutboxStore {
                 .execute();
     }
 
-    /** How many pending rows {@code instance} holds claimed at {@code now}. */
+    /** How many rows {@code instance} holds in unexpired claims at {@code now}. */
     int claimsHeld(String instance, Instant now) {
-        return dsl.fetchCount(OUTBOX_EVENT, heldBy(instance, now));
+        return dsl.select(DSL.coalesce(DSL.sum(DSL.cardinality(OUTBOX_CLAIM.OUTBOX_IDS)), DSL.inline(BigDecimal.ZERO)))
+                .from(OUTBOX_CLAIM)
+                .where(OUTBOX_CLAIM.INSTANCE_ID.eq(instance))
+                .and(OUTBOX_CLAIM.CLAIMED_UNTIL.gt(utc(now)))
+                .fetchSingle()
+                .value1()
+                .intValue();
     }
 
     /** Removes a stopped instance from the live list. */
     void signOff(String instance) {
         dsl.deleteFrom(OUTBOX_RELAY_INSTANCE).where(OUTBOX_RELAY_INSTANCE.INSTANCE_ID.eq(instance)).execute();
-    }
-
-    private static Condition heldBy(String instance, Instant now) {
-        return OUTBOX_EVENT.CLAIMED_BY.eq(instance)
-                .and(OUTBOX_EVENT.CLAIMED_UNTIL.gt(utc(now)))
-                .and(OUTBOX_EVENT.STATUS.eq(PENDING));
     }
 
     @SuppressWarnings("unchecked")
@@ -301,6 +341,15 @@ final class OutboxStore {
 
     static OffsetDateTime utc(Instant instant) {
         return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    /** A pass's claim: its {@code outbox_claim} id and the claimed rows, in the order to send them. */
+    record Claim(long id, List<OutboxRow> rows) {
+        static final Claim NONE = new Claim(0, List.of());
+
+        Claim {
+            rows = List.copyOf(rows);
+        }
     }
 
     /** A failed attempt to retry at {@code nextAttemptAt}. */

@@ -1,5 +1,6 @@
 package io.paymentledger.relay;
 
+import static io.paymentledger.db.jooq.Tables.OUTBOX_CLAIM;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_RELAY_INSTANCE;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -68,11 +70,10 @@ class MultiInstanceIT {
 
             List<String> backlog = RelayTestSupport.insertMany(database.dsl(),
                     RelayTestSupport.newAggregateIds(2_000), 10);
-            await().atMost(Duration.ofSeconds(60)).until(() -> claimedBy("relay-process") > 0);
+            await().atMost(Duration.ofSeconds(60)).until(() -> !claimedBy("relay-process").isEmpty());
             process.kill();
             process.awaitExit(10);
-            List<Long> orphaned = database.dsl().select(OUTBOX_EVENT.ID).from(OUTBOX_EVENT)
-                    .where(OUTBOX_EVENT.CLAIMED_BY.eq("relay-process")).fetch(OUTBOX_EVENT.ID);
+            List<Long> orphaned = claimedBy("relay-process");
             assertThat(orphaned).as("rows the killed relay held").isNotEmpty();
 
             await().atMost(Duration.ofSeconds(10)).until(() -> database.dsl().fetchCount(OUTBOX_EVENT,
@@ -109,8 +110,13 @@ class MultiInstanceIT {
         return database.dsl().fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.STATUS.eq("published"));
     }
 
-    private static int claimedBy(String instance) {
-        return database.dsl().fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.CLAIMED_BY.eq(instance)
-                .and(OUTBOX_EVENT.STATUS.eq("pending")));
+    /** The pending rows in the claims of {@code instance}. */
+    private static List<Long> claimedBy(String instance) {
+        List<Long> claimed = database.dsl().select(OUTBOX_CLAIM.OUTBOX_IDS).from(OUTBOX_CLAIM)
+                .where(OUTBOX_CLAIM.INSTANCE_ID.eq(instance))
+                .fetch(OUTBOX_CLAIM.OUTBOX_IDS).stream().flatMap(Arrays::stream).toList();
+        return database.dsl().select(OUTBOX_EVENT.ID).from(OUTBOX_EVENT)
+                .where(OUTBOX_EVENT.ID.in(claimed)).and(OUTBOX_EVENT.STATUS.eq("pending"))
+                .fetch(OUTBOX_EVENT.ID);
     }
 }

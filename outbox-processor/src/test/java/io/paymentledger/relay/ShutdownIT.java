@@ -1,5 +1,6 @@
 package io.paymentledger.relay;
 
+import static io.paymentledger.db.jooq.Tables.OUTBOX_CLAIM;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -48,8 +49,8 @@ class ShutdownIT {
             assertThat(process.awaitExit(30)).as("exit code; log: %s", process.logFile()).isZero();
             assertThat(process.output()).contains("SIGTERM received").contains("relay stopped");
         }
-        assertThat(database.dsl().fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.CLAIMED_BY.eq("sigterm-relay")))
-                .as("rows left claimed by the stopped relay").isZero();
+        assertThat(database.dsl().fetchCount(OUTBOX_CLAIM, OUTBOX_CLAIM.INSTANCE_ID.eq("sigterm-relay")))
+                .as("claims left by the stopped relay").isZero();
         assertThat(published()).isLessThan(ROWS);
 
         try (Relay relay = Relay.create(RelayTestSupport.config(database, kafka, "successor", Map.of()),

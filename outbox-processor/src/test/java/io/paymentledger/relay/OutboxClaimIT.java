@@ -1,0 +1,108 @@
+package io.paymentledger.relay;
+
+import static io.paymentledger.db.jooq.Tables.OUTBOX_CLAIM;
+import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
+import static io.paymentledger.relay.RelayTestSupport.insert;
+import static io.paymentledger.relay.RelayTestSupport.newAggregateId;
+import static io.paymentledger.relay.RelayTestSupport.status;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.paymentledger.testsupport.TestDatabase;
+import io.paymentledger.testsupport.TestInfrastructure;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Claims as {@code outbox_claim} rows, on the real database: a live claim keeps its rows from every other pass, ending
+ * it releases them without an attempt, an expired claim is taken over and the pass that held it changes nothing.
+ */
+class OutboxClaimIT {
+    private static final Duration LEASE = Duration.ofSeconds(30);
+
+    private TestDatabase database;
+    private OutboxStore store;
+    private Instant now;
+
+    @BeforeEach
+    void freshDatabase() {
+        database = TestInfrastructure.get().newDatabase("claims");
+        store = new OutboxStore(database.dsl());
+        now = Instant.now().plusSeconds(1);
+    }
+
+    @AfterEach
+    void dropDatabase() {
+        database.close();
+    }
+
+    @Test
+    void rowsOfALiveClaimAreNotClaimedAgainAndEndingItReleasesThemWithoutSpendingAnAttempt() {
+        List<String> events = List.of(insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized"),
+                insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized"));
+
+        OutboxStore.Claim first = claim("relay-a", now);
+        assertThat(eventIds(first)).containsExactlyElementsOf(events);
+        assertThat(store.claimsHeld("relay-a", now)).isEqualTo(2);
+        assertThat(claim("relay-b", now).rows()).as("rows in relay-a's live claim").isEmpty();
+
+        assertThat(store.endClaim(first.id())).isTrue();
+        OutboxStore.Claim second = claim("relay-b", now);
+        assertThat(eventIds(second)).containsExactlyElementsOf(events);
+        assertThat(second.rows()).allSatisfy(row -> assertThat(row.attempts()).isZero());
+        assertThat(store.claimsHeld("relay-a", now)).isZero();
+    }
+
+    @Test
+    void anExpiredClaimIsTakenOverAndThePassThatHeldItChangesNothing() {
+        String event = insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
+        OutboxStore.Claim stale = claim("relay-a", now);
+        List<Long> ids = stale.rows().stream().map(OutboxRow::id).toList();
+
+        Instant afterExpiry = now.plus(LEASE).plusSeconds(1);
+        OutboxStore.Claim takeover = claim("relay-b", afterExpiry);
+        assertThat(eventIds(takeover)).containsExactly(event);
+        assertThat(database.dsl().fetchCount(OUTBOX_CLAIM, OUTBOX_CLAIM.CLAIM_ID.eq(stale.id())))
+                .as("the expired claim's row").isZero();
+
+        Failure failure = new Failure(stale.rows().get(0), new IllegalStateException("late"));
+        assertThat(store.markPublished(stale.id(), ids, afterExpiry)).isZero();
+        assertThat(store.markRetry(stale.id(), List.of(new OutboxStore.Retry(failure, afterExpiry)), afterExpiry))
+                .isZero();
+        assertThat(store.markDead(stale.id(), List.of(failure), afterExpiry, true)).isZero();
+        assertThat(store.renewClaim(stale.id(), afterExpiry.plus(LEASE))).isFalse();
+        assertThat(store.endClaim(stale.id())).isFalse();
+        assertThat(status(database.dsl(), event)).isEqualTo("pending");
+        assertThat(database.dsl().select(OUTBOX_EVENT.ATTEMPTS).from(OUTBOX_EVENT)
+                .where(OUTBOX_EVENT.EVENT_ID.eq(event)).fetchOne(OUTBOX_EVENT.ATTEMPTS)).isZero();
+
+        assertThat(store.markPublished(takeover.id(), ids, afterExpiry)).isEqualTo(1);
+        assertThat(status(database.dsl(), event)).isEqualTo("published");
+    }
+
+    @Test
+    void theNextVersionOfAnAggregateWaitsUntilItsClaimedHeadIsSettled() {
+        String aggregate = newAggregateId();
+        String head = insert(database.dsl(), aggregate, 1, "PaymentAuthorized");
+        OutboxStore.Claim first = claim("relay-a", now);
+        String next = insert(database.dsl(), aggregate, 2, "PaymentCaptured");
+
+        assertThat(claim("relay-b", now).rows()).as("version 2 while version 1 is in flight").isEmpty();
+
+        assertThat(store.markPublished(first.id(), List.of(first.rows().get(0).id()), now)).isEqualTo(1);
+        assertThat(store.endClaim(first.id())).isTrue();
+        assertThat(status(database.dsl(), head)).isEqualTo("published");
+        assertThat(eventIds(claim("relay-b", now))).containsExactly(next);
+    }
+
+    private OutboxStore.Claim claim(String instance, Instant at) {
+        return store.claimBatch(instance, 100, at, at.plus(LEASE), false);
+    }
+
+    private static List<String> eventIds(OutboxStore.Claim claim) {
+        return claim.rows().stream().map(OutboxRow::eventId).toList();
+    }
+}
