@@ -9,7 +9,6 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -77,16 +76,20 @@ final class OutboxStore {
             takeOverExpiredClaims(claim, at);
             RunPlanner planner = new RunPlanner(limit, sameEventTypeRuns);
             int windowSize = Math.max(64, limit);
+            Map<Long, OutboxRow> scanned = new HashMap<>();
             long after = 0;
             for (int window = 0; window < SCAN_WINDOWS && !planner.full(); window++) {
-                List<RunPlanner.Candidate> rows = claimable(claim, at, after, windowSize);
-                planner.add(rows, heads(claim, planner.unseen(rows)));
+                List<OutboxRow> rows = claimable(claim, at, after, windowSize);
+                rows.forEach(row -> scanned.put(row.id(), row));
+                List<RunPlanner.Candidate> candidates = rows.stream().map(OutboxStore::candidate).toList();
+                planner.add(candidates, heads(claim, planner.unseen(candidates)));
                 if (rows.size() < windowSize) {
                     break;
                 }
                 after = rows.get(rows.size() - 1).id();
             }
-            return takeClaims(claim, instance, planner.chosen(), at, utc(claimedUntil));
+            return takeClaims(claim, instance, planner.chosen().stream().map(scanned::get).toList(), at,
+                    utc(claimedUntil));
         });
     }
 
@@ -109,11 +112,12 @@ final class OutboxStore {
                         c.getClaimedUntil(), c.getOutboxIds().length));
     }
 
-    /** Claimable rows (pending, due, in no claim) after id {@code after}, in id order. */
-    private static List<RunPlanner.Candidate> claimable(DSLContext dsl, OffsetDateTime at, long after, int size) {
-        return dsl.select(OUTBOX_EVENT.ID, OUTBOX_EVENT.AGGREGATE_TYPE, OUTBOX_EVENT.AGGREGATE_ID,
-                        OUTBOX_EVENT.AGGREGATE_VERSION, OUTBOX_EVENT.EVENT_TYPE)
-                .from(OUTBOX_EVENT)
+    /**
+     * Claimable rows (pending, due, in no claim) after id {@code after}, in id order, whole: the scan visits each row
+     * anyway, and the rows it chooses need no second read.
+     */
+    private static List<OutboxRow> claimable(DSLContext dsl, OffsetDateTime at, long after, int size) {
+        return dsl.selectFrom(OUTBOX_EVENT)
                 .where(OUTBOX_EVENT.STATUS.eq(DSL.inline(PENDING)))
                 .and(OUTBOX_EVENT.ID.gt(after))
                 .and(OUTBOX_EVENT.NEXT_ATTEMPT_AT.le(at))
@@ -121,7 +125,12 @@ final class OutboxStore {
                         DSL.function("unnest", SQLDataType.BIGINT, OUTBOX_CLAIM.OUTBOX_IDS)).from(OUTBOX_CLAIM)))
                 .orderBy(OUTBOX_EVENT.ID)
                 .limit(size)
-                .fetch(r -> new RunPlanner.Candidate(r.value1(), r.value2(), r.value3(), r.value4(), r.value5()));
+                .fetch(OutboxStore::toRow);
+    }
+
+    private static RunPlanner.Candidate candidate(OutboxRow row) {
+        return new RunPlanner.Candidate(row.id(), row.aggregateType(), row.aggregateId(), row.aggregateVersion(),
+                row.eventType());
     }
 
     /**
@@ -156,27 +165,11 @@ final class OutboxStore {
     }
 
     /**
-     * Reads the chosen rows that are still pending and records one claim for them; returns the claim with the rows
-     * in the order of {@code ids}, or {@link Claim#NONE}.
+     * Records one claim for {@code rows} (chosen under the claim lock from rows in no live claim, so still pending);
+     * returns it, or {@link Claim#NONE} when nothing was chosen.
      */
-    private static Claim takeClaims(DSLContext dsl, String instance, List<Long> ids, OffsetDateTime at,
+    private static Claim takeClaims(DSLContext dsl, String instance, List<OutboxRow> rows, OffsetDateTime at,
                                     OffsetDateTime until) {
-        if (ids.isEmpty()) {
-            return Claim.NONE;
-        }
-        Map<Long, OutboxRow> pending = new HashMap<>();
-        dsl.selectFrom(OUTBOX_EVENT)
-                .where(OUTBOX_EVENT.ID.eq(DSL.any(ids.toArray(Long[]::new))))
-                .and(OUTBOX_EVENT.STATUS.eq(DSL.inline(PENDING)))
-                .fetch()
-                .forEach(r -> pending.put(r.getId(), toRow(r)));
-        List<OutboxRow> rows = new ArrayList<>(pending.size());
-        for (Long id : ids) {
-            OutboxRow row = pending.get(id);
-            if (row != null) {
-                rows.add(row);
-            }
-        }
         if (rows.isEmpty()) {
             return Claim.NONE;
         }

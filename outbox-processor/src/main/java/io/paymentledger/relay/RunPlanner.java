@@ -3,6 +3,7 @@ package io.paymentledger.relay;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,6 +22,8 @@ import java.util.Set;
  * over, so a run goes on into the next window.
  */
 final class RunPlanner {
+    /** Aggregate versions start at 1 (a check constraint of {@code outbox_event}). */
+    private static final long FIRST_VERSION = 1;
     private final int limit;
     private final boolean runsKeepEventType;
     /** Aggregates seen so far: their open run, or {@link Run#BLOCKED}. */
@@ -42,20 +45,28 @@ final class RunPlanner {
         }
     }
 
-    /** The aggregates of {@code window} not decided by an earlier window: their heads must be looked up. */
+    /**
+     * The aggregates of {@code window} not decided by an earlier window whose heads must be looked up. An aggregate
+     * whose version 1 is in the window needs no lookup: versions start at 1, so a pending version 1 is the head.
+     */
     Set<AggregateKey> unseen(List<Candidate> window) {
         Set<AggregateKey> unseen = new LinkedHashSet<>();
+        Set<AggregateKey> startHere = new HashSet<>();
         for (Candidate candidate : window) {
             if (!runs.containsKey(candidate.aggregate())) {
                 unseen.add(candidate.aggregate());
+                if (candidate.version() == FIRST_VERSION) {
+                    startHere.add(candidate.aggregate());
+                }
             }
         }
+        unseen.removeAll(startHere);
         return unseen;
     }
 
     /**
      * Takes what {@code window} adds to the runs. {@code heads} maps each aggregate of {@link #unseen} to the id of
-     * its head row; an aggregate missing from it is blocked.
+     * its head row; an aggregate missing from it is blocked unless its version 1 is in the window.
      */
     void add(List<Candidate> window, Map<AggregateKey, Long> heads) {
         Map<AggregateKey, List<Candidate>> byAggregate = new LinkedHashMap<>();
@@ -77,7 +88,8 @@ final class RunPlanner {
         int next = 0;
         if (run == null) {
             Candidate first = rows.get(0);
-            if (headId == null || first.id() != headId) {
+            boolean head = first.version() == FIRST_VERSION || headId != null && first.id() == headId;
+            if (!head) {
                 runs.put(aggregate, Run.BLOCKED);
                 return;
             }

@@ -30,6 +30,17 @@ class RunPlannerTest {
     }
 
     @Test
+    void aPendingVersionOneIsItsAggregatesHeadWithoutALookup() {
+        RunPlanner planner = new RunPlanner(100, false);
+        List<Candidate> window = List.of(row(1, A, 1), row(2, B, 7), row(3, A, 2));
+
+        assertThat(planner.unseen(window)).as("aggregates whose heads must be looked up").containsExactly(B);
+        planner.add(window, Map.of(B, 2L));
+
+        assertThat(planner.chosen()).containsExactly(1L, 3L, 2L);
+    }
+
+    @Test
     void blocksAnAggregateWhoseHeadIsNotClaimable() {
         RunPlanner planner = new RunPlanner(100, false);
         // A's head (id 9, in flight elsewhere or backing off) is not in the window: none of A may go.
