@@ -12,13 +12,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The relay's background chores on their own thread: a heartbeat (so {@code status} lists live instances), the
- * backlog snapshot behind the relay's gauges (every {@link #BACKLOG_INTERVAL}) and retention (published rows older than {@code OUTBOX_RETENTION_HOURS} are deleted in batches of
- * {@value #RETENTION_BATCH}, each its own short transaction, so no long lock is ever held).
+ * backlog snapshot behind the relay's gauges (every {@link #BACKLOG_INTERVAL}, or less often when a huge backlog makes
+ * it slow, see {@link #backlogDelay}) and retention (published rows older than {@code OUTBOX_RETENTION_HOURS} are
+ * deleted in batches of {@value #RETENTION_BATCH}, each its own short transaction, so no long lock is ever held).
  */
 final class Housekeeping {
     static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
     static final Duration RETENTION_INTERVAL = Duration.ofMinutes(1);
     static final Duration BACKLOG_INTERVAL = Duration.ofSeconds(5);
+    /** A snapshot may take at most 1/(1 + this) of the time: it reads every unsettled row. */
+    static final int BACKLOG_WAIT_PER_WORK = 9;
     static final int RETENTION_BATCH = 1_000;
     private static final Logger log = LoggerFactory.getLogger(Housekeeping.class);
 
@@ -50,14 +53,35 @@ final class Housekeeping {
         });
         executor.scheduleWithFixedDelay(() -> safely("heartbeat", this::heartbeat), 0,
                 HEARTBEAT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-        executor.scheduleWithFixedDelay(() -> safely("backlog snapshot", this::refreshBacklog), 0,
-                BACKLOG_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        scheduleBacklog(Duration.ZERO);
         executor.scheduleWithFixedDelay(() -> safely("retention", this::deleteExpired), 0,
                 RETENTION_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void heartbeat() {
         store.heartbeat(config.instanceId(), startedAt, clock.instant(), breaker.getState().name());
+    }
+
+    private synchronized void scheduleBacklog(Duration delay) {
+        if (executor == null || executor.isShutdown()) {
+            return;
+        }
+        executor.schedule(() -> {
+            long started = System.nanoTime();
+            safely("backlog snapshot", this::refreshBacklog);
+            scheduleBacklog(backlogDelay(Duration.ofNanos(System.nanoTime() - started)));
+        }, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The wait before the next backlog snapshot: {@link #BACKLOG_INTERVAL}, or {@link #BACKLOG_WAIT_PER_WORK} times
+     * as long as the last one took, whichever is longer. The snapshot reads every unsettled row, so a backlog of a
+     * million rows makes it take most of a second; then the gauges refresh less often instead of taking a tenth of
+     * a database core away from the relay that is draining that backlog.
+     */
+    static Duration backlogDelay(Duration lastSnapshotTook) {
+        Duration stretched = lastSnapshotTook.multipliedBy(BACKLOG_WAIT_PER_WORK);
+        return stretched.compareTo(BACKLOG_INTERVAL) > 0 ? stretched : BACKLOG_INTERVAL;
     }
 
     /** Reads the outbox's backlog for the gauges; on failure they keep the last snapshot. */
