@@ -70,7 +70,10 @@ class MultiInstanceIT {
 
             List<String> backlog = RelayTestSupport.insertMany(database.dsl(),
                     RelayTestSupport.newAggregateIds(2_000), 10);
-            await().atMost(Duration.ofSeconds(60)).until(() -> !claimedBy("relay-process").isEmpty());
+            // A pass ends its claim as soon as it has recorded its outcomes, so the process is frozen to read what
+            // it holds and killed while frozen: the rows read are exactly the rows it dies holding.
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> claimedWhileSuspended(process), held -> !held.isEmpty());
             process.kill();
             process.awaitExit(10);
             List<Long> orphaned = claimedBy("relay-process");
@@ -108,6 +111,16 @@ class MultiInstanceIT {
 
     private static int published() {
         return database.dsl().fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.STATUS.eq("published"));
+    }
+
+    /** Freezes the relay process and returns the rows it holds; resumes it when it holds none. */
+    private static List<Long> claimedWhileSuspended(JarProcess process) {
+        process.suspend();
+        List<Long> held = claimedBy("relay-process");
+        if (held.isEmpty()) {
+            process.resume();
+        }
+        return held;
     }
 
     /** The pending rows in the claims of {@code instance}. */

@@ -2,6 +2,7 @@ package io.paymentledger.testsupport;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,6 +61,33 @@ public final class JarProcess implements AutoCloseable {
     /** SIGKILL: the process dies at once, holding whatever it held. */
     public void kill() {
         process.destroyForcibly();
+    }
+
+    /**
+     * SIGSTOP: the process is frozen as it is, its connections open, until {@link #resume()} (or {@link #kill()}).
+     * Lets a test look at what the process holds without it moving on.
+     */
+    public void suspend() {
+        signal("STOP");
+    }
+
+    /** SIGCONT: a {@linkplain #suspend() suspended} process runs on. */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " (" + label + ") failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not send SIG" + name + " to " + label, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while sending SIG" + name + " to " + label, e);
+        }
     }
 
     /** The operating system's process id. */
