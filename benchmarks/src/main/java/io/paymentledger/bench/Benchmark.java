@@ -5,6 +5,8 @@ import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,13 +80,14 @@ final class Benchmark {
         log.info("Warming up: {} events at {}/s to their own topic", events, WARMUP_RATE);
         EventPlan warmup = EventPlan.warmup(events, Math.min(events, settings.aggregates()), settings.payloadBytes());
         new OutboxWriters(infrastructure.dsl(), warmup, settings.writers(), 10).writeAll(WARMUP_RATE);
-        long deadline = System.nanoTime() + STALL.toNanos();
-        while (infrastructure.pendingRows() > 0) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the relays did not publish the warm-up within " + STALL.toSeconds()
-                        + " s; see the relay logs");
-            }
-            Thread.sleep(50);
+        try {
+            Awaitility.await("warm-up published")
+                    .atMost(STALL)
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> infrastructure.pendingRows() == 0);
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("the relays did not publish the warm-up within " + STALL.toSeconds()
+                    + " s; see the relay logs", e);
         }
     }
 

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +23,7 @@ import org.slf4j.LoggerFactory;
  * kernel's high-water mark ({@code VmHWM}), read before each relay stops.
  */
 final class RelayProcesses implements AutoCloseable {
+    private static final Duration LIVE_TIMEOUT = Duration.ofSeconds(60);
     private static final Logger log = LoggerFactory.getLogger(RelayProcesses.class);
     private static final Pattern HIGH_WATER = Pattern.compile("VmHWM:\\s+(\\d+) kB");
 
@@ -54,22 +57,29 @@ final class RelayProcesses implements AutoCloseable {
         }
     }
 
-    private static void awaitLive(JarProcess relay, int port) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!relay.isAlive()) {
-                throw new IllegalStateException("relay exited at start-up; log " + relay.logFile());
-            }
-            try {
-                if (LocalHttp.get(port, "/health/live").statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(20);
+    private static void awaitLive(JarProcess relay, int port) {
+        try {
+            Awaitility.await("relay on port " + port + " live")
+                    .atMost(LIVE_TIMEOUT)
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> {
+                        if (!relay.isAlive()) {
+                            throw new IllegalStateException("relay exited at start-up; log " + relay.logFile());
+                        }
+                        return answersLive(port);
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("relay not live within " + LIVE_TIMEOUT.toSeconds() + " s; log "
+                    + relay.logFile(), e);
         }
-        throw new IllegalStateException("relay not live within 60 s; log " + relay.logFile());
+    }
+
+    private static boolean answersLive(int port) throws InterruptedException {
+        try {
+            return LocalHttp.get(port, "/health/live").statusCode() == 200;
+        } catch (IOException e) {
+            return false; // not listening yet
+        }
     }
 
     /** The highest peak resident memory of any relay so far, in MiB. */

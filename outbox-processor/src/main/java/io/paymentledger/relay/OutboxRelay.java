@@ -64,9 +64,8 @@ final class OutboxRelay {
             if (claim.rows().isEmpty()) {
                 return new Pass(0, false);
             }
-            List<OutboxRow> batch = claim.rows();
-            metrics.claimed(batch.size());
-            Exception outage = settle(claim, batch);
+            metrics.claimed(claim.rows().size());
+            Exception outage = settle(claim);
             long elapsed = System.nanoTime() - started;
             metrics.batchDone(elapsed);
             if (outage != null) {
@@ -75,7 +74,7 @@ final class OutboxRelay {
                 breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
             }
             counted = true;
-            return new Pass(batch.size(), false);
+            return new Pass(claim.rows().size(), false);
         } finally {
             if (!counted) {
                 breaker.releasePermission();
@@ -87,9 +86,9 @@ final class OutboxRelay {
      * Publishes the claimed rows, records their outcomes and ends the claim, also when publishing or recording
      * failed (then the rows left pending are claimable again at once, rather than when the claim expires).
      */
-    private Exception settle(OutboxStore.Claim claim, List<OutboxRow> batch) throws InterruptedException {
+    private Exception settle(OutboxStore.Claim claim) throws InterruptedException {
         try {
-            return record(claim.id(), publisher.publish(batch));
+            return record(claim.id(), publisher.publish(claim.rows()));
         } finally {
             endClaim(claim);
         }
@@ -107,7 +106,7 @@ final class OutboxRelay {
     /** Records every outcome; returns the first transport failure, or null when the broker was reachable. */
     private Exception record(long claim, List<PublishResult> results) throws InterruptedException {
         List<OutboxRow> published = new ArrayList<>();
-        List<Long> unavailable = new ArrayList<>();
+        int unavailable = 0;
         List<OutboxStore.Retry> retries = new ArrayList<>();
         List<Failure> doomed = new ArrayList<>();
         Exception outage = null;
@@ -117,9 +116,9 @@ final class OutboxRelay {
             if (result instanceof PublishResult.Published) {
                 published.add(row);
             } else if (result instanceof PublishResult.Held) {
-                unavailable.add(row.id());
+                unavailable++;
             } else if (result instanceof PublishResult.Unavailable u) {
-                unavailable.add(row.id());
+                unavailable++;
                 outage = outage == null ? u.error() : outage;
             } else if (result instanceof PublishResult.RetryLater r && row.attempts() + 1 < config.maxRetries()) {
                 retries.add(retry(new Failure(row, r.error()), now));
@@ -129,10 +128,10 @@ final class OutboxRelay {
         }
         markPublished(claim, published, now);
         store.markRetry(claim, retries, now);
-        metrics.transportFailures(unavailable.size());
+        metrics.transportFailures(unavailable);
         metrics.recordFailures(retries.size() + doomed.size());
         if (outage != null) {
-            log.warn("Kafka unavailable: {} rows released without spending an attempt ({})", unavailable.size(),
+            log.warn("Kafka unavailable: {} rows released without spending an attempt ({})", unavailable,
                     outage.toString());
         }
         Exception deadLetterOutage = deadLetter(claim, doomed);
@@ -207,7 +206,7 @@ final class OutboxRelay {
                 .map(f -> deadLetters.write(f, publisher.topicOf(f.row()), f.row().attempts() + 1, now)).toList();
         List<PublishResult> sent = publisher.deadLetter(letters);
         List<Failure> dead = new ArrayList<>();
-        List<Long> unavailable = new ArrayList<>();
+        int unavailable = 0;
         List<OutboxStore.Retry> retries = new ArrayList<>();
         Exception outage = null;
         for (int i = 0; i < sent.size(); i++) {
@@ -217,7 +216,7 @@ final class OutboxRelay {
                 dead.add(failure);
                 logDead(failure);
             } else if (result instanceof PublishResult.Unavailable u) {
-                unavailable.add(failure.row().id());
+                unavailable++;
                 outage = outage == null ? u.error() : outage;
             } else {
                 logDeadLetterFailed(failure, errorOf(result));
@@ -227,7 +226,7 @@ final class OutboxRelay {
         store.markDead(claim, dead, now, config.deadLetterPolicy() == DeadLetterPolicy.PARK);
         store.markRetry(claim, retries, now);
         metrics.deadLettered(dead.size());
-        metrics.transportFailures(unavailable.size());
+        metrics.transportFailures(unavailable);
         return outage;
     }
 

@@ -88,7 +88,7 @@ final class OutboxStore {
                 }
                 after = rows.get(rows.size() - 1).id();
             }
-            return takeClaims(claim, instance, planner.chosen().stream().map(scanned::get).toList(), at,
+            return recordClaim(claim, instance, planner.chosen().stream().map(scanned::get).toList(), at,
                     utc(claimedUntil));
         });
     }
@@ -168,7 +168,7 @@ final class OutboxStore {
      * Records one claim for {@code rows} (chosen under the claim lock from rows in no live claim, so still pending);
      * returns it, or {@link Claim#NONE} when nothing was chosen.
      */
-    private static Claim takeClaims(DSLContext dsl, String instance, List<OutboxRow> rows, OffsetDateTime at,
+    private static Claim recordClaim(DSLContext dsl, String instance, List<OutboxRow> rows, OffsetDateTime at,
                                     OffsetDateTime until) {
         if (rows.isEmpty()) {
             return Claim.NONE;
