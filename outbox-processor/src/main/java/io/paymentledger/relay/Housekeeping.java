@@ -13,17 +13,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The relay's background chores on their own thread: a heartbeat (so {@code status} lists live instances), the
  * backlog snapshot behind the relay's gauges (every {@link #BACKLOG_INTERVAL}, or less often when a huge backlog makes
- * it slow, see {@link #stretched}) and retention (published rows older than {@code OUTBOX_RETENTION_HOURS} are
- * deleted in batches of {@value #RETENTION_BATCH}, each its own short transaction, so no long lock is ever held) and
- * a vacuum of the queue tables (every {@link #QUEUE_VACUUM_INTERVAL}, or less often when it is slow, see
- * {@link #stretched}).
+ * it slow, see {@link #backlogDelay}) and retention (published rows older than {@code OUTBOX_RETENTION_HOURS} are
+ * deleted in batches of {@value #RETENTION_BATCH}, each its own short transaction, so no long lock is ever held).
  */
 final class Housekeeping {
     static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
     static final Duration RETENTION_INTERVAL = Duration.ofMinutes(1);
     static final Duration BACKLOG_INTERVAL = Duration.ofSeconds(5);
-    static final Duration QUEUE_VACUUM_INTERVAL = Duration.ofSeconds(2);
-    /** A snapshot or vacuum may take at most 1/(1 + this) of the time: each reads every unsettled row. */
+    /** A snapshot may take at most 1/(1 + this) of the time: it reads every unsettled row. */
     static final int BACKLOG_WAIT_PER_WORK = 9;
     static final int RETENTION_BATCH = 1_000;
     private static final Logger log = LoggerFactory.getLogger(Housekeeping.class);
@@ -56,8 +53,7 @@ final class Housekeeping {
         });
         executor.scheduleWithFixedDelay(() -> safely("heartbeat", this::heartbeat), 0,
                 HEARTBEAT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-        schedulePaced("backlog snapshot", this::refreshBacklog, BACKLOG_INTERVAL, Duration.ZERO);
-        schedulePaced("queue vacuum", store::vacuumQueue, QUEUE_VACUUM_INTERVAL, QUEUE_VACUUM_INTERVAL);
+        scheduleBacklog(Duration.ZERO);
         executor.scheduleWithFixedDelay(() -> safely("retention", this::deleteExpired), 0,
                 RETENTION_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -66,27 +62,26 @@ final class Housekeeping {
         store.heartbeat(config.instanceId(), startedAt, clock.instant(), breaker.getState().name());
     }
 
-    /** Runs {@code chore} after {@code delay}, then again after {@link #stretched} of how long it took. */
-    private synchronized void schedulePaced(String chore, Runnable action, Duration interval, Duration delay) {
+    private synchronized void scheduleBacklog(Duration delay) {
         if (executor == null || executor.isShutdown()) {
             return;
         }
         executor.schedule(() -> {
             long started = System.nanoTime();
-            safely(chore, action);
-            schedulePaced(chore, action, interval, stretched(interval, Duration.ofNanos(System.nanoTime() - started)));
+            safely("backlog snapshot", this::refreshBacklog);
+            scheduleBacklog(backlogDelay(Duration.ofNanos(System.nanoTime() - started)));
         }, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
-     * The wait before a paced chore runs again: {@code interval}, or {@link #BACKLOG_WAIT_PER_WORK} times as long as
-     * its last run took, whichever is longer. The backlog snapshot and the queue vacuum read every unsettled row, so a
-     * backlog of a million rows makes them take most of a second; then they run less often instead of taking a tenth
-     * of a database core away from the relay that is draining that backlog.
+     * The wait before the next backlog snapshot: {@link #BACKLOG_INTERVAL}, or {@link #BACKLOG_WAIT_PER_WORK} times
+     * as long as the last one took, whichever is longer. The snapshot reads every unsettled row, so a backlog of a
+     * million rows makes it take most of a second; then the gauges refresh less often instead of taking a tenth of
+     * a database core away from the relay that is draining that backlog.
      */
-    static Duration stretched(Duration interval, Duration lastRunTook) {
-        Duration stretched = lastRunTook.multipliedBy(BACKLOG_WAIT_PER_WORK);
-        return stretched.compareTo(interval) > 0 ? stretched : interval;
+    static Duration backlogDelay(Duration lastSnapshotTook) {
+        Duration stretched = lastSnapshotTook.multipliedBy(BACKLOG_WAIT_PER_WORK);
+        return stretched.compareTo(BACKLOG_INTERVAL) > 0 ? stretched : BACKLOG_INTERVAL;
     }
 
     /** Reads the outbox's backlog for the gauges; on failure they keep the last snapshot. */

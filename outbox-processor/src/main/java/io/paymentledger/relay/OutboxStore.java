@@ -300,18 +300,6 @@ final class OutboxStore {
         return dsl.deleteFrom(OUTBOX_EVENT).where(OUTBOX_EVENT.ID.in(old)).execute();
     }
 
-    /**
-     * Vacuums the relay's queue tables, {@code outbox_work} and {@code outbox_claim}, skipping one another relay is
-     * vacuuming right now. Every settled row leaves a dead row and a dead index entry at the head of the queue, where
-     * each claim starts its scan; autovacuum visits a database about once a minute, and a drain of 10,000 rows/s in
-     * that minute made each claim's scan wade through hundreds of thousands of dead entries (12-17 ms a claim).
-     * jOOQ has no VACUUM statement: this is plain SQL templated with the generated tables. Needs the tables' owner
-     * (the user that ran the migrations); PostgreSQL skips them with a warning otherwise.
-     */
-    void vacuumQueue() {
-        dsl.query("vacuum (skip_locked) {0}, {1}", OUTBOX_WORK, OUTBOX_CLAIM).execute();
-    }
-
     /** Records that {@code instance} is alive, for operators' {@code status}. */
     void heartbeat(String instance, Instant startedAt, Instant now, String circuitState) {
         dsl.insertInto(OUTBOX_RELAY_INSTANCE)

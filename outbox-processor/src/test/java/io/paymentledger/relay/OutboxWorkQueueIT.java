@@ -107,27 +107,6 @@ class OutboxWorkQueueIT {
         assertQueueIsTheUnsettledRows(0);
     }
 
-    @Test
-    void vacuumingTheQueueRemovesTheRowsThatSettledRowsLeftBehind() {
-        insertMany(dsl, newAggregateIds(20), 1);
-        OutboxStore.Claim claim = store.claimBatch("relay-a", 500, now, now.plus(LEASE), false);
-        store.markPublished(claim.id(), claim.rows().stream().map(OutboxRow::id).toList(), now);
-        store.endClaim(claim.id());
-
-        store.vacuumQueue();
-
-        Table<?> stats = DSL.table(DSL.name("pg_stat_user_tables"));
-        var relation = DSL.field(DSL.name("relname"), String.class);
-        var vacuums = DSL.field(DSL.name("vacuum_count"), Long.class);
-        await("a vacuum of both queue tables in the statistics").atMost(Duration.ofSeconds(20))
-                .until(() -> dsl.select(relation).from(stats)
-                        .where(relation.in("outbox_work", "outbox_claim")).and(vacuums.ge(1L)).fetch(relation),
-                        tables -> tables.containsAll(List.of("outbox_work", "outbox_claim")));
-        var deadRows = DSL.field(DSL.name("n_dead_tup"), Long.class);
-        assertThat(dsl.select(deadRows).from(stats).where(relation.eq("outbox_work")).fetchSingle(deadRows))
-                .as("dead rows left in outbox_work").isZero();
-    }
-
     /** outbox_work lists exactly the outbox rows whose status is not published, with their aggregate and state. */
     private void assertQueueIsTheUnsettledRows(int expected) {
         var queue = dsl.select(OUTBOX_WORK.ID, OUTBOX_WORK.AGGREGATE_TYPE, OUTBOX_WORK.AGGREGATE_ID,
