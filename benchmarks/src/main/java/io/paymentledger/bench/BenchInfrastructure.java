@@ -1,6 +1,6 @@
 package io.paymentledger.bench;
 
-import static io.paymentledger.db.jooq.Tables.OUTBOX_WORK;
+import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.paymentledger.config.DatabaseConfig;
@@ -61,7 +61,7 @@ final class BenchInfrastructure implements AutoCloseable {
         HikariDataSource pool = Database.pool(config, "benchmark", settings.writers() + 2);
         Database.migrate(pool);
         DSLContext dsl = Database.dsl(pool);
-        int pending = pendingRows(dsl);
+        int pending = dsl.fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.STATUS.eq("pending"));
         if (pending > 0) {
             pool.close();
             throw new IllegalArgumentException("--database-url has " + pending + " pending outbox rows; a benchmark "
@@ -81,12 +81,7 @@ final class BenchInfrastructure implements AutoCloseable {
 
     /** Pending outbox rows right now. */
     int pendingRows() {
-        return pendingRows(dsl);
-    }
-
-    /** Pending rows, counted in the relay's work queue (only unsettled rows; the outbox has no index on status). */
-    private static int pendingRows(DSLContext dsl) {
-        return dsl.fetchCount(OUTBOX_WORK, OUTBOX_WORK.STATUS.eq("pending"));
+        return dsl.fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.STATUS.eq("pending"));
     }
 
     /** The relay's environment: database and Kafka settings, as an operator would set them. */

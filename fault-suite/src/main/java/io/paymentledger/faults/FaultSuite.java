@@ -2,7 +2,6 @@ package io.paymentledger.faults;
 
 import static io.paymentledger.db.jooq.Tables.NOTIFICATION;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
-import static io.paymentledger.db.jooq.Tables.OUTBOX_WORK;
 
 import com.github.f4b6a3.ulid.UlidCreator;
 import io.paymentledger.testsupport.KafkaNamespace;
@@ -152,7 +151,7 @@ final class FaultSuite {
     }
 
     private static Map<String, Integer> counts(DSLContext dsl) {
-        return Map.of("pending", dsl.fetchCount(OUTBOX_WORK, OUTBOX_WORK.STATUS.eq("pending")),
+        return Map.of("pending", dsl.fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.STATUS.eq("pending")),
                 "published", dsl.fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.STATUS.eq("published")),
                 "notified", dsl.fetchCount(NOTIFICATION, NOTIFICATION.CONSUMER_GROUP.eq(GROUP)));
     }

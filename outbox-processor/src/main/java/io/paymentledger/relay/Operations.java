@@ -2,7 +2,6 @@ package io.paymentledger.relay;
 
 import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_RELAY_INSTANCE;
-import static io.paymentledger.db.jooq.Tables.OUTBOX_WORK;
 
 import io.paymentledger.db.jooq.tables.records.OutboxEventRecord;
 import java.time.Duration;
@@ -13,8 +12,6 @@ import java.util.List;
 import java.util.Optional;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
-import org.jooq.Record1;
-import org.jooq.Select;
 import org.jooq.impl.DSL;
 
 /** What operators do to the outbox: look at it, and redrive or skip dead rows. Each change is one transaction. */
@@ -42,18 +39,17 @@ final class Operations {
                    int attempts, String lastError, Instant deadLetteredAt, boolean parked) {
     }
 
-    /** The counts read only unsettled rows: {@code outbox_work}, and the outbox rows it lists. */
     Status status(Instant now) {
-        var pending = OUTBOX_WORK.STATUS.eq(OutboxStore.PENDING);
+        var pending = OUTBOX_EVENT.STATUS.eq(OutboxStore.PENDING);
         var counts = dsl.select(
                         DSL.count().filterWhere(pending),
                         DSL.min(OUTBOX_EVENT.OCCURRED_AT).filterWhere(pending),
                         DSL.count().filterWhere(pending.and(OUTBOX_EVENT.ATTEMPTS.gt(0))),
-                        DSL.count().filterWhere(OUTBOX_WORK.STATUS.eq(OutboxStore.DEAD)),
-                        DSL.countDistinct(OUTBOX_WORK.AGGREGATE_TYPE, OUTBOX_WORK.AGGREGATE_ID)
-                                .filterWhere(OUTBOX_WORK.PARKED.isTrue()))
-                .from(OUTBOX_WORK)
-                .join(OUTBOX_EVENT).on(OUTBOX_EVENT.ID.eq(OUTBOX_WORK.ID))
+                        DSL.count().filterWhere(OUTBOX_EVENT.STATUS.eq(OutboxStore.DEAD)),
+                        DSL.countDistinct(OUTBOX_EVENT.AGGREGATE_TYPE, OUTBOX_EVENT.AGGREGATE_ID)
+                                .filterWhere(OUTBOX_EVENT.PARKED.isTrue()))
+                .from(OUTBOX_EVENT)
+                .where(OUTBOX_EVENT.STATUS.ne(OutboxStore.PUBLISHED))
                 .fetchOne();
         OffsetDateTime oldest = counts.value2();
         List<Instance> instances = dsl.selectFrom(OUTBOX_RELAY_INSTANCE)
@@ -67,7 +63,7 @@ final class Operations {
 
     List<DeadRow> deadRows(int limit) {
         return dsl.selectFrom(OUTBOX_EVENT)
-                .where(OUTBOX_EVENT.ID.in(deadIds()))
+                .where(OUTBOX_EVENT.STATUS.eq(OutboxStore.DEAD))
                 .orderBy(OUTBOX_EVENT.DEAD_LETTERED_AT, OUTBOX_EVENT.ID)
                 .limit(limit)
                 .fetch(r -> new DeadRow(r.getEventId(), r.getEventType(), r.getAggregateType(), r.getAggregateId(),
@@ -120,15 +116,9 @@ final class Operations {
                 .set(OUTBOX_EVENT.NEXT_ATTEMPT_AT, OutboxStore.utc(now))
                 .setNull(OUTBOX_EVENT.CLAIMED_BY)
                 .setNull(OUTBOX_EVENT.CLAIMED_UNTIL)
-                .where(OUTBOX_EVENT.ID.in(deadIds()))
-                .and(OUTBOX_EVENT.STATUS.eq(OutboxStore.DEAD))
+                .where(OUTBOX_EVENT.STATUS.eq(OutboxStore.DEAD))
                 .and(which)
                 .execute();
-    }
-
-    /** The ids of dead rows, from the work queue (the outbox table has no index on status). */
-    private static Select<Record1<Long>> deadIds() {
-        return DSL.select(OUTBOX_WORK.ID).from(OUTBOX_WORK).where(OUTBOX_WORK.STATUS.eq(OutboxStore.DEAD));
     }
 
     /**

@@ -3,7 +3,6 @@ package io.paymentledger.relay;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_CLAIM;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_RELAY_INSTANCE;
-import static io.paymentledger.db.jooq.Tables.OUTBOX_WORK;
 
 import io.paymentledger.db.jooq.tables.records.OutboxEventRecord;
 import java.math.BigDecimal;
@@ -28,10 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The relay's side of {@code outbox_event}, {@code outbox_work} and {@code outbox_claim}. The relay finds its work in
- * {@code outbox_work}, which database triggers keep equal to the unsettled outbox rows (migration V8); it changes only
- * {@code outbox_event}, whose updates are heap-only because no index covers a column the relay changes. Every method
- * is one short transaction; none is
+ * The relay's side of {@code outbox_event} and {@code outbox_claim}. Every method is one short transaction; none is
  * open while the relay waits on Kafka. A pass claims its batch with one {@code outbox_claim} row and every change to
  * the claimed rows is fenced by that row: the change locks it first and applies only while it still exists, so a
  * pass whose expired claim another instance took over changes nothing.
@@ -69,16 +65,13 @@ final class OutboxStore {
         OffsetDateTime at = utc(now);
         return dsl.transactionResult(tx -> {
             DSLContext claim = tx.dsl();
-            // The scan must walk the work queue's primary key in id order and stop at the window's end. Right after
-            // a burst of inserts the statistics still say "few pending rows" and the planner would rather read every
+            // The scan must walk the pending index in id order and stop at the window's end. Right after a burst
+            // of inserts the statistics still say "few pending rows" and the planner would rather read every
             // pending row (bitmap scan) and sort: O(backlog) per claim. With sequential scans priced out, the scan
             // of the few outbox_claim rows looks expensive enough for JIT compilation (100 ms and more per statement,
-            // for statements that take a millisecond), so JIT is off too. Each row the scan visits is read from
-            // outbox_event by its primary key (a nested loop): a merge join would walk outbox_event's key from the
-            // start, through every published row. Transaction-local: nothing else changes.
+            // for statements that take a millisecond), so JIT is off too. Transaction-local: nothing else changes.
             claim.select(DSL.function("pg_advisory_xact_lock", Object.class, DSL.val(CLAIM_LOCK)),
                     localSetting("enable_bitmapscan", "off"), localSetting("enable_seqscan", "off"),
-                    localSetting("enable_mergejoin", "off"), localSetting("enable_hashjoin", "off"),
                     localSetting("jit", "off")).fetch();
             takeOverExpiredClaims(claim, at);
             RunPlanner planner = new RunPlanner(limit, sameEventTypeRuns);
@@ -120,22 +113,19 @@ final class OutboxStore {
     }
 
     /**
-     * Claimable rows (pending, due, in no claim) after id {@code after}, in id order, whole: the scan walks the
-     * {@code outbox_work} queue (only unsettled rows) and reads each row it visits from {@code outbox_event}, so the
-     * rows it chooses need no second read.
+     * Claimable rows (pending, due, in no claim) after id {@code after}, in id order, whole: the scan visits each row
+     * anyway, and the rows it chooses need no second read.
      */
     private static List<OutboxRow> claimable(DSLContext dsl, OffsetDateTime at, long after, int size) {
-        return dsl.select(OUTBOX_EVENT.fields())
-                .from(OUTBOX_WORK)
-                .join(OUTBOX_EVENT).on(OUTBOX_EVENT.ID.eq(OUTBOX_WORK.ID))
-                .where(OUTBOX_WORK.STATUS.eq(DSL.inline(PENDING)))
-                .and(OUTBOX_WORK.ID.gt(after))
+        return dsl.selectFrom(OUTBOX_EVENT)
+                .where(OUTBOX_EVENT.STATUS.eq(DSL.inline(PENDING)))
+                .and(OUTBOX_EVENT.ID.gt(after))
                 .and(OUTBOX_EVENT.NEXT_ATTEMPT_AT.le(at))
-                .and(OUTBOX_WORK.ID.notIn(DSL.select(
+                .and(OUTBOX_EVENT.ID.notIn(DSL.select(
                         DSL.function("unnest", SQLDataType.BIGINT, OUTBOX_CLAIM.OUTBOX_IDS)).from(OUTBOX_CLAIM)))
-                .orderBy(OUTBOX_WORK.ID)
+                .orderBy(OUTBOX_EVENT.ID)
                 .limit(size)
-                .fetch(r -> toRow(r.into(OUTBOX_EVENT)));
+                .fetch(OutboxStore::toRow);
     }
 
     private static RunPlanner.Candidate candidate(OutboxRow row) {
@@ -144,8 +134,8 @@ final class OutboxStore {
     }
 
     /**
-     * The head row id of each aggregate: its lowest version still pending or parked, one probe of the
-     * {@code outbox_work} aggregate index per aggregate (a lateral join over the wanted aggregates).
+     * The head row id of each aggregate: its lowest version still pending or parked, one probe of the unsettled index
+     * per aggregate (a lateral join over the wanted aggregates).
      */
     private static Map<AggregateKey, Long> heads(DSLContext dsl, Set<AggregateKey> aggregates) {
         if (aggregates.isEmpty()) {
@@ -158,11 +148,12 @@ final class OutboxStore {
         Table<?> wanted = DSL.values(keys).as("wanted", "aggregate_type", "aggregate_id");
         Field<String> wantedType = wanted.field("aggregate_type", String.class);
         Field<String> wantedId = wanted.field("aggregate_id", String.class);
-        Table<?> head = DSL.lateral(DSL.select(OUTBOX_WORK.ID).from(OUTBOX_WORK)
-                .where(OUTBOX_WORK.AGGREGATE_TYPE.eq(wantedType))
-                .and(OUTBOX_WORK.AGGREGATE_ID.eq(wantedId))
-                .and(OUTBOX_WORK.STATUS.eq(DSL.inline(PENDING)).or(OUTBOX_WORK.PARKED.isTrue()))
-                .orderBy(OUTBOX_WORK.AGGREGATE_VERSION)
+        Table<?> head = DSL.lateral(DSL.select(OUTBOX_EVENT.ID).from(OUTBOX_EVENT)
+                .where(OUTBOX_EVENT.AGGREGATE_TYPE.eq(wantedType))
+                .and(OUTBOX_EVENT.AGGREGATE_ID.eq(wantedId))
+                .and(OUTBOX_EVENT.STATUS.ne(DSL.inline(PUBLISHED)))
+                .and(OUTBOX_EVENT.STATUS.eq(DSL.inline(PENDING)).or(OUTBOX_EVENT.PARKED.isTrue()))
+                .orderBy(OUTBOX_EVENT.AGGREGATE_VERSION)
                 .limit(1)
                 .asTable("head"));
         Field<Long> headId = head.field(OUTBOX_EVENT.ID.getName(), Long.class);
@@ -285,15 +276,12 @@ final class OutboxStore {
                 DSL.val(utc(at), SQLDataType.TIMESTAMPWITHTIMEZONE));
     }
 
-    /**
-     * Deletes up to {@code limit} rows published before {@code cutoff}; returns how many it deleted. Rows are found
-     * through the BRIN index on {@code published_at}, in table order (roughly publication order), not sorted: a sort
-     * would read every old row for each batch.
-     */
+    /** Deletes up to {@code limit} rows published before {@code cutoff}; returns how many it deleted. */
     int deletePublishedBefore(Instant cutoff, int limit) {
         var old = DSL.select(OUTBOX_EVENT.ID).from(OUTBOX_EVENT)
                 .where(OUTBOX_EVENT.STATUS.eq(PUBLISHED))
                 .and(OUTBOX_EVENT.PUBLISHED_AT.lt(utc(cutoff)))
+                .orderBy(OUTBOX_EVENT.PUBLISHED_AT)
                 .limit(limit)
                 .forUpdate()
                 .skipLocked();
