@@ -87,11 +87,20 @@ final class OutboxRelay {
      * failed (then the rows left pending are claimable again at once, rather than when the claim expires).
      */
     private Exception settle(OutboxStore.Claim claim) throws InterruptedException {
+        boolean ended = false;
         try {
-            return record(claim.id(), publisher.publish(claim.rows()));
+            Recorded recorded = record(claim.id(), publisher.publish(claim.rows()));
+            ended = recorded.claimEnded();
+            return recorded.outage();
         } finally {
-            endClaim(claim);
+            if (!ended) {
+                endClaim(claim);
+            }
         }
+    }
+
+    /** What recording a batch's outcomes did: the first transport failure (or null), and whether it ended the claim. */
+    private record Recorded(Exception outage, boolean claimEnded) {
     }
 
     private void endClaim(OutboxStore.Claim claim) {
@@ -103,8 +112,11 @@ final class OutboxRelay {
         }
     }
 
-    /** Records every outcome; returns the first transport failure, or null when the broker was reachable. */
-    private Exception record(long claim, List<PublishResult> results) throws InterruptedException {
+    /**
+     * Records every outcome. Without dead letters to send, the published marks also end the claim (one statement);
+     * otherwise the claim is kept for the dead letters' fence and ended by the caller.
+     */
+    private Recorded record(long claim, List<PublishResult> results) throws InterruptedException {
         List<OutboxRow> published = new ArrayList<>();
         int unavailable = 0;
         List<OutboxStore.Retry> retries = new ArrayList<>();
@@ -126,16 +138,19 @@ final class OutboxRelay {
                 doomed.add(new Failure(row, errorOf(result)));
             }
         }
-        markPublished(claim, published, now);
         store.markRetry(claim, retries, now);
+        markPublished(claim, published, now, doomed.isEmpty());
         metrics.transportFailures(unavailable);
         metrics.recordFailures(retries.size() + doomed.size());
         if (outage != null) {
             log.warn("Kafka unavailable: {} rows released without spending an attempt ({})", unavailable,
                     outage.toString());
         }
+        if (doomed.isEmpty()) {
+            return new Recorded(outage, true);
+        }
         Exception deadLetterOutage = deadLetter(claim, doomed);
-        return outage != null ? outage : deadLetterOutage;
+        return new Recorded(outage != null ? outage : deadLetterOutage, false);
     }
 
     /**
@@ -168,9 +183,10 @@ final class OutboxRelay {
         return held;
     }
 
-    private void markPublished(long claim, List<OutboxRow> published, Instant now) {
+    private void markPublished(long claim, List<OutboxRow> published, Instant now, boolean endClaim) {
         metrics.published(published, now);
-        int marked = store.markPublished(claim, published.stream().map(OutboxRow::id).toList(), now);
+        List<Long> ids = published.stream().map(OutboxRow::id).toList();
+        int marked = endClaim ? store.markPublishedAndEnd(claim, ids, now) : store.markPublished(claim, ids, now);
         if (marked < published.size()) {
             log.warn("{} of {} published rows were no longer claimed by {}; another instance took them over and "
                     + "will publish them again (consumers drop the duplicates by event_id)",

@@ -4,8 +4,8 @@ import static io.paymentledger.db.jooq.Tables.OUTBOX_CLAIM;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_RELAY_INSTANCE;
 
-import io.paymentledger.db.jooq.tables.records.OutboxEventRecord;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -15,10 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.jooq.CommonTableExpression;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.Record1;
 import org.jooq.Record3;
-import org.jooq.Row2;
 import org.jooq.Row3;
 import org.jooq.Table;
 import org.jooq.impl.DSL;
@@ -42,8 +44,15 @@ final class OutboxStore {
     static final long CLAIM_LOCK = 0x6f7574626f783031L;
     /** At most this many windows are scanned per claim. */
     private static final int SCAN_WINDOWS = 8;
+    /**
+     * Expired claims are looked for at most this often per store: claims last seconds ({@code
+     * OUTBOX_CLAIM_TIMEOUT_SECONDS}), so a takeover is at most this much later, and a claim saves a statement.
+     */
+    static final Duration TAKEOVER_INTERVAL = Duration.ofSeconds(1);
 
     private final DSLContext dsl;
+    /** When the next claim looks for expired claims (by the relay's clock); shared by this store's workers. */
+    private volatile Instant nextTakeoverAt = Instant.MIN;
 
     OutboxStore(DSLContext dsl) {
         this.dsl = dsl;
@@ -53,7 +62,7 @@ final class OutboxStore {
      * Claims up to {@code limit} due pending rows for {@code instance} until {@code claimedUntil}: per aggregate a
      * run of consecutive versions starting at its head, its lowest version still pending or parked (see
      * {@link RunPlanner}). Rows in another pass's claim are skipped; expired claims are deleted first, so their rows
-     * are taken over. Rows are found by status, never by a high-water mark, so a row whose transaction commits late
+     * are taken over (looked for at most every {@link #TAKEOVER_INTERVAL}). Rows are found by status, never by a high-water mark, so a row whose transaction commits late
      * is still found. The claim is one {@code outbox_claim} row listing the claimed ids; no outbox row is written.
      *
      * <p>Claims are serialized across relay instances by a transaction-level advisory lock: inside it, every other
@@ -73,7 +82,10 @@ final class OutboxStore {
             claim.select(DSL.function("pg_advisory_xact_lock", Object.class, DSL.val(CLAIM_LOCK)),
                     localSetting("enable_bitmapscan", "off"), localSetting("enable_seqscan", "off"),
                     localSetting("jit", "off")).fetch();
-            takeOverExpiredClaims(claim, at);
+            if (!now.isBefore(nextTakeoverAt)) {
+                takeOverExpiredClaims(claim, at);
+                nextTakeoverAt = now.plus(TAKEOVER_INTERVAL);
+            }
             RunPlanner planner = new RunPlanner(limit, sameEventTypeRuns);
             int windowSize = Math.max(64, limit);
             Map<Long, OutboxRow> scanned = new HashMap<>();
@@ -117,7 +129,7 @@ final class OutboxStore {
      * anyway, and the rows it chooses need no second read.
      */
     private static List<OutboxRow> claimable(DSLContext dsl, OffsetDateTime at, long after, int size) {
-        return dsl.selectFrom(OUTBOX_EVENT)
+        return dsl.select(ROW_FIELDS).from(OUTBOX_EVENT)
                 .where(OUTBOX_EVENT.STATUS.eq(DSL.inline(PENDING)))
                 .and(OUTBOX_EVENT.ID.gt(after))
                 .and(OUTBOX_EVENT.NEXT_ATTEMPT_AT.le(at))
@@ -135,17 +147,18 @@ final class OutboxStore {
 
     /**
      * The head row id of each aggregate: its lowest version still pending or parked, one probe of the unsettled index
-     * per aggregate (a lateral join over the wanted aggregates).
+     * per aggregate (a lateral join over the wanted aggregates, passed as two arrays so the statement is the same
+     * whatever their number, and PostgreSQL can keep its plan).
      */
     private static Map<AggregateKey, Long> heads(DSLContext dsl, Set<AggregateKey> aggregates) {
         if (aggregates.isEmpty()) {
             return Map.of();
         }
-        @SuppressWarnings("unchecked")
-        Row2<String, String>[] keys = aggregates.stream()
-                .map(a -> DSL.row(DSL.val(a.type(), SQLDataType.CLOB), DSL.val(a.id(), SQLDataType.CLOB)))
-                .toArray(Row2[]::new);
-        Table<?> wanted = DSL.values(keys).as("wanted", "aggregate_type", "aggregate_id");
+        // Two set-returning functions in one select list run in lockstep: row i pairs the arrays' i-th elements.
+        Table<?> wanted = DSL.select(
+                        unnest(aggregates.stream().map(AggregateKey::type).toArray(String[]::new)),
+                        unnest(aggregates.stream().map(AggregateKey::id).toArray(String[]::new)))
+                .asTable("wanted", "aggregate_type", "aggregate_id");
         Field<String> wantedType = wanted.field("aggregate_type", String.class);
         Field<String> wantedId = wanted.field("aggregate_id", String.class);
         Table<?> head = DSL.lateral(DSL.select(OUTBOX_EVENT.ID).from(OUTBOX_EVENT)
@@ -162,6 +175,10 @@ final class OutboxStore {
                 .fetch()
                 .forEach(r -> heads.put(new AggregateKey(r.value1(), r.value2()), r.value3()));
         return heads;
+    }
+
+    private static Field<String> unnest(String[] values) {
+        return DSL.function("unnest", SQLDataType.CLOB, DSL.val(values, SQLDataType.CLOB.array()));
     }
 
     /**
@@ -212,6 +229,27 @@ final class OutboxStore {
                 .where(OUTBOX_EVENT.ID.eq(DSL.any(ids.toArray(Long[]::new))))
                 .and(OUTBOX_EVENT.STATUS.eq(PENDING))
                 .execute());
+    }
+
+    /**
+     * Marks rows of {@code claim} published and ends the claim, in one statement: the claim's row is deleted first
+     * (waiting for a takeover that locked it) and the rows are marked only when it was still there, so this is
+     * fenced like every change. The claim's other rows, still pending, become claimable at once.
+     *
+     * @return how many rows were marked; fewer than {@code ids} when the claim had been taken over
+     */
+    int markPublishedAndEnd(long claim, Collection<Long> ids, Instant now) {
+        CommonTableExpression<Record1<Long>> ended = DSL.name("ended").as(
+                DSL.deleteFrom(OUTBOX_CLAIM).where(OUTBOX_CLAIM.CLAIM_ID.eq(claim))
+                        .returningResult(OUTBOX_CLAIM.CLAIM_ID));
+        return dsl.with(ended)
+                .update(OUTBOX_EVENT)
+                .set(OUTBOX_EVENT.STATUS, PUBLISHED)
+                .set(OUTBOX_EVENT.PUBLISHED_AT, utc(now))
+                .from(ended)
+                .where(OUTBOX_EVENT.ID.eq(DSL.any(ids.toArray(Long[]::new))))
+                .and(OUTBOX_EVENT.STATUS.eq(PENDING))
+                .execute();
     }
 
     /**
@@ -325,11 +363,19 @@ final class OutboxStore {
         return DSL.values(rows.toArray(Row3[]::new)).as("failed", "id", "error", "next_attempt_at");
     }
 
-    private static OutboxRow toRow(OutboxEventRecord r) {
-        return new OutboxRow(r.getId(), r.getEventId(), r.getAggregateType(), r.getAggregateId(),
-                r.getAggregateVersion(), r.getEventType(), r.getEventVersion(), r.getPayload().data(),
-                r.getCorrelationId(), r.getOccurredAt().toInstant(), r.getAttempts(),
-                r.getFirstFailureAt() == null ? null : r.getFirstFailureAt().toInstant());
+    /** The columns a claim reads: what {@link OutboxRow} holds, nothing the relay does not send or count. */
+    private static final List<Field<?>> ROW_FIELDS = List.of(OUTBOX_EVENT.ID, OUTBOX_EVENT.EVENT_ID,
+            OUTBOX_EVENT.AGGREGATE_TYPE, OUTBOX_EVENT.AGGREGATE_ID, OUTBOX_EVENT.AGGREGATE_VERSION,
+            OUTBOX_EVENT.EVENT_TYPE, OUTBOX_EVENT.EVENT_VERSION, OUTBOX_EVENT.PAYLOAD, OUTBOX_EVENT.CORRELATION_ID,
+            OUTBOX_EVENT.OCCURRED_AT, OUTBOX_EVENT.ATTEMPTS, OUTBOX_EVENT.FIRST_FAILURE_AT);
+
+    private static OutboxRow toRow(Record r) {
+        OffsetDateTime firstFailureAt = r.get(OUTBOX_EVENT.FIRST_FAILURE_AT);
+        return new OutboxRow(r.get(OUTBOX_EVENT.ID), r.get(OUTBOX_EVENT.EVENT_ID), r.get(OUTBOX_EVENT.AGGREGATE_TYPE),
+                r.get(OUTBOX_EVENT.AGGREGATE_ID), r.get(OUTBOX_EVENT.AGGREGATE_VERSION),
+                r.get(OUTBOX_EVENT.EVENT_TYPE), r.get(OUTBOX_EVENT.EVENT_VERSION), r.get(OUTBOX_EVENT.PAYLOAD).data(),
+                r.get(OUTBOX_EVENT.CORRELATION_ID), r.get(OUTBOX_EVENT.OCCURRED_AT).toInstant(),
+                r.get(OUTBOX_EVENT.ATTEMPTS), firstFailureAt == null ? null : firstFailureAt.toInstant());
     }
 
     static OffsetDateTime utc(Instant instant) {

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Claims as {@code outbox_claim} rows, on the real database: a live claim keeps its rows from every other pass, ending
- * it releases them without an attempt, an expired claim is taken over and the pass that held it changes nothing.
+ * it (alone or with the published marks) releases them without an attempt, an expired claim is taken over (within a
+ * takeover interval) and the pass that held it changes nothing.
  */
 class OutboxClaimIT {
     private static final Duration LEASE = Duration.ofSeconds(30);
@@ -74,13 +75,46 @@ class OutboxClaimIT {
                 .isZero();
         assertThat(store.markDead(stale.id(), List.of(failure), afterExpiry, true)).isZero();
         assertThat(store.renewClaim(stale.id(), afterExpiry.plus(LEASE))).isFalse();
+        assertThat(store.markPublishedAndEnd(stale.id(), ids, afterExpiry)).isZero();
         assertThat(store.endClaim(stale.id())).isFalse();
         assertThat(status(database.dsl(), event)).isEqualTo("pending");
+        assertThat(database.dsl().fetchCount(OUTBOX_CLAIM, OUTBOX_CLAIM.CLAIM_ID.eq(takeover.id())))
+                .as("the takeover's claim, untouched by the stale pass").isOne();
         assertThat(database.dsl().select(OUTBOX_EVENT.ATTEMPTS).from(OUTBOX_EVENT)
                 .where(OUTBOX_EVENT.EVENT_ID.eq(event)).fetchOne(OUTBOX_EVENT.ATTEMPTS)).isZero();
 
         assertThat(store.markPublished(takeover.id(), ids, afterExpiry)).isEqualTo(1);
         assertThat(status(database.dsl(), event)).isEqualTo("published");
+    }
+
+    @Test
+    void publishedMarksEndTheClaimInTheSameStatementAndReleaseItsOtherRows() {
+        String published = insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
+        String released = insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
+        OutboxStore.Claim claim = claim("relay-a", now);
+        long publishedId = claim.rows().stream().filter(row -> row.eventId().equals(published)).findFirst()
+                .orElseThrow().id();
+
+        assertThat(store.markPublishedAndEnd(claim.id(), List.of(publishedId), now)).isOne();
+
+        assertThat(status(database.dsl(), published)).isEqualTo("published");
+        assertThat(database.dsl().fetchCount(OUTBOX_CLAIM)).as("claims left").isZero();
+        assertThat(eventIds(claim("relay-b", now))).as("claimable at once").containsExactly(released);
+    }
+
+    @Test
+    void anExpiredClaimIsTakenOverAtMostATakeoverIntervalAfterItExpired() {
+        String event = insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
+        claim("relay-a", now);
+        Instant expiry = now.plus(LEASE);
+        Instant lookedJustBeforeExpiry = expiry.minusMillis(500);
+        assertThat(claim("relay-b", lookedJustBeforeExpiry).rows()).as("before expiry").isEmpty();
+
+        Instant expiredBeforeNextLook = expiry.plusMillis(200);
+        assertThat(claim("relay-b", expiredBeforeNextLook).rows()).as("within the interval since the last look")
+                .isEmpty();
+        Instant nextLook = lookedJustBeforeExpiry.plus(OutboxStore.TAKEOVER_INTERVAL);
+        assertThat(eventIds(claim("relay-b", nextLook))).containsExactly(event);
     }
 
     @Test
