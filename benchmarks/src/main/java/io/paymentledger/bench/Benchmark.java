@@ -15,8 +15,17 @@ final class Benchmark {
     private static final Logger log = LoggerFactory.getLogger(Benchmark.class);
     private static final Duration STALL = Duration.ofSeconds(120);
     private static final int WARMUP_RATE = 1_000;
+    /** After the minimum, warm-up goes on in rounds of this many seconds ... */
+    private static final int WARMUP_ROUND_SECONDS = 10;
+    /** ... until the relays' JIT compilers used less than this share of one core in a round ... */
+    private static final double QUIET_COMPILER_SHARE = 0.10;
+    /** ... or this many seconds of warm-up in all. */
+    private static final int MAX_WARMUP_SECONDS = 180;
 
     private final BenchmarkSettings settings;
+    private int warmedUpSeconds;
+    /** The relays' compiler CPU time (ms) when the measured interval began. */
+    private long compilerMillisAtStart;
 
     Benchmark(BenchmarkSettings settings) {
         this.settings = settings;
@@ -33,8 +42,10 @@ final class Benchmark {
             ScheduledExecutorService progress = progress(writers, acks);
             try {
                 long measuredFrom = drive(infrastructure, writers, relays, acks);
+                double compilerShare = (relays.compilerCpuMillis() - compilerMillisAtStart)
+                        / (double) Math.max(1, acks.lastAckMillis() - measuredFrom);
                 relays.stop();
-                return result(plan, writers, acks, measuredFrom, relays.peakRssMb(), infrastructure);
+                return result(plan, writers, acks, measuredFrom, relays.peakRssMb(), infrastructure, compilerShare);
             } finally {
                 progress.shutdownNow();
             }
@@ -55,14 +66,14 @@ final class Benchmark {
             }
             case LIVE -> {
                 relays.start(settings, infrastructure.relayEnv());
-                warmUp(infrastructure);
+                warmUp(infrastructure, relays);
                 writers.writeAll(0);
                 acks.awaitAll(STALL);
                 return writers.firstStartMillis();
             }
             case STEADY -> {
                 relays.start(settings, infrastructure.relayEnv());
-                warmUp(infrastructure);
+                warmUp(infrastructure, relays);
                 writers.writeAll(settings.rate());
                 acks.awaitAll(STALL);
                 return writers.firstStartMillis();
@@ -71,14 +82,37 @@ final class Benchmark {
         }
     }
 
-    /** Runs warm-up traffic through the relays and waits until they have published all of it. */
-    private void warmUp(BenchInfrastructure infrastructure) throws InterruptedException {
-        if (settings.warmupSeconds() == 0) {
-            return;
+    /**
+     * Runs warm-up traffic through the relays (not counted): at least {@code --warmup-seconds}, then rounds of
+     * {@value #WARMUP_ROUND_SECONDS} s until the relays' JIT compilers used less than 10% of a core in a round, at
+     * most {@value #MAX_WARMUP_SECONDS} s in all. A relay in production has run for hours, fully compiled; 15 s
+     * after its start C2 still took a third of a core here and doubled the latencies measured.
+     */
+    private void warmUp(BenchInfrastructure infrastructure, RelayProcesses relays) throws InterruptedException {
+        if (settings.warmupSeconds() > 0) {
+            int seconds = settings.warmupSeconds();
+            int round = 0;
+            double share = warmUpRound(infrastructure, relays, round++, seconds);
+            while (share >= QUIET_COMPILER_SHARE && seconds < MAX_WARMUP_SECONDS) {
+                share = warmUpRound(infrastructure, relays, round++, WARMUP_ROUND_SECONDS);
+                seconds += WARMUP_ROUND_SECONDS;
+            }
+            warmedUpSeconds = seconds;
+            log.info("Warm-up done after {} s; the relays' JIT compilers used {}% of a core in its last round",
+                    seconds, Math.round(share * 100));
         }
-        int events = WARMUP_RATE * settings.warmupSeconds();
+        compilerMillisAtStart = relays.compilerCpuMillis();
+    }
+
+    /** One round of warm-up traffic, until published; returns the share of a core the relays' compilers used. */
+    private double warmUpRound(BenchInfrastructure infrastructure, RelayProcesses relays, int round, int seconds)
+            throws InterruptedException {
+        long compilerBefore = relays.compilerCpuMillis();
+        long started = System.nanoTime();
+        int events = WARMUP_RATE * seconds;
         log.info("Warming up: {} events at {}/s to their own topic", events, WARMUP_RATE);
-        EventPlan warmup = EventPlan.warmup(events, Math.min(events, settings.aggregates()), settings.payloadBytes());
+        EventPlan warmup = EventPlan.warmup(round, events, Math.min(events, settings.aggregates()),
+                settings.payloadBytes());
         new OutboxWriters(infrastructure.dsl(), warmup, settings.writers(), 10).writeAll(WARMUP_RATE);
         try {
             Awaitility.await("warm-up published")
@@ -89,10 +123,12 @@ final class Benchmark {
             throw new IllegalStateException("the relays did not publish the warm-up within " + STALL.toSeconds()
                     + " s; see the relay logs", e);
         }
+        long wallMillis = Math.max(1, (System.nanoTime() - started) / 1_000_000);
+        return (relays.compilerCpuMillis() - compilerBefore) / (double) wallMillis;
     }
 
     private BenchmarkResult result(EventPlan plan, OutboxWriters writers, AckTracker acks, long measuredFrom,
-                                   double rssMb, BenchInfrastructure infrastructure) {
+                                   double rssMb, BenchInfrastructure infrastructure, double compilerShare) {
         long[] latencies = new long[plan.events()];
         for (int event = 0; event < plan.events(); event++) {
             latencies[event] = acks.ackMillis(event) - writers.commitMillis(event);
@@ -100,15 +136,16 @@ final class Benchmark {
         double seconds = (acks.lastAckMillis() - measuredFrom) / 1000.0;
         double insertSeconds = (writers.lastCommitMillis() - writers.firstStartMillis()) / 1000.0;
         String notes = String.format(Locale.ROOT, "%s; %d relay process(es) of outbox-processor.jar (%s, batch %s%s); "
-                        + "%d writer(s), %d rows per transaction; topic of %d partitions; %d duplicate(s)%s%s",
+                        + "%d writer(s), %d rows per transaction; topic of %d partitions; %d duplicate(s)%s%s; relay JIT "
+                + "compilers used %d%% of a core while measured",
                 infrastructure.description(), settings.relays(), String.join(" ", settings.relayJvmOptions()),
                 settings.batchSize() == null ? "default" : settings.batchSize(),
                 settings.relayEnv().isEmpty() ? "" : ", " + settings.relayEnv(), settings.writers(),
                 settings.transactionSize(), BenchmarkSettings.PARTITIONS, acks.duplicates(),
                 settings.workload() == BenchmarkSettings.Workload.BACKLOG
                         ? "; seconds from relay start, latency includes the wait for the relay" : "",
-                settings.workload() != BenchmarkSettings.Workload.BACKLOG && settings.warmupSeconds() > 0
-                        ? "; after " + settings.warmupSeconds() + " s of warm-up traffic (not counted)" : "");
+                warmedUpSeconds > 0 ? "; after " + warmedUpSeconds + " s of warm-up traffic (not counted; until the "
+                        + "relays' JIT compilers used < 10% of a core)" : "", Math.round(compilerShare * 100));
         return new BenchmarkResult(settings.scenario(), settings.workload().label(), plan.events(), seconds,
                 plan.events() / seconds, plan.events() / insertSeconds,
                 BenchmarkResult.quantile(latencies, 0.50), BenchmarkResult.quantile(latencies, 0.99),

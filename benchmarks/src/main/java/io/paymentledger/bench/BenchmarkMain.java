@@ -35,7 +35,8 @@ public final class BenchmarkMain implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "60", description = "steady: seconds of writing (default 60).")
     int seconds;
     @Option(names = "--warmup-seconds", defaultValue = "15",
-            description = "live, steady: warm-up traffic before measuring, 1000 events/s (default 15; 0: none).")
+            description = "live, steady: warm-up traffic before measuring, 1000 events/s, at least this long, then "
+                    + "until the relays' JIT compilers are quiet, at most 180 s (default 15; 0: none).")
     int warmupSeconds;
     @Option(names = "--relays", defaultValue = "1", description = "Relay processes (default 1).")
     int relays;

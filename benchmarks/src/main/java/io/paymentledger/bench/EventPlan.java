@@ -24,9 +24,9 @@ final class EventPlan {
         this(EVENT_TYPE, PREFIX, events, aggregates, payloadBytes);
     }
 
-    /** The warm-up's events: their own event type (topic) and aggregates. */
-    static EventPlan warmup(int events, int aggregates, int payloadBytes) {
-        return new EventPlan(WARMUP_EVENT_TYPE, "warmup-", events, aggregates, payloadBytes);
+    /** The events of warm-up round {@code round}: their own event type (topic), and aggregates of their own. */
+    static EventPlan warmup(int round, int events, int aggregates, int payloadBytes) {
+        return new EventPlan(WARMUP_EVENT_TYPE, "warmup-" + round + "-", events, aggregates, payloadBytes);
     }
 
     private EventPlan(String eventType, String prefix, int events, int aggregates, int payloadBytes) {

@@ -3,6 +3,7 @@ package io.paymentledger.bench;
 import io.paymentledger.testsupport.JarProcess;
 import io.paymentledger.testsupport.LocalHttp;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +27,8 @@ final class RelayProcesses implements AutoCloseable {
     private static final Duration LIVE_TIMEOUT = Duration.ofSeconds(60);
     private static final Logger log = LoggerFactory.getLogger(RelayProcesses.class);
     private static final Pattern HIGH_WATER = Pattern.compile("VmHWM:\\s+(\\d+) kB");
+    /** Linux's USER_HZ: {@code /proc} counts CPU time in hundredths of a second. */
+    private static final long CLOCK_TICKS_PER_SECOND = 100;
 
     private final List<JarProcess> relays = new ArrayList<>();
     private final List<Integer> ports = new ArrayList<>();
@@ -99,6 +102,47 @@ final class RelayProcesses implements AutoCloseable {
         } catch (IOException e) {
             log.warn("Could not read the resident memory of process {}: {}", pid, e.toString());
             return 0;
+        }
+    }
+
+    /**
+     * CPU time the relays' JIT compiler threads ({@code C1/C2 CompilerThread*}) have used so far, in milliseconds,
+     * from {@code /proc/<pid>/task/<tid>/stat} (Linux, 100 clock ticks a second); 0 where that cannot be read.
+     */
+    long compilerCpuMillis() {
+        long ticks = 0;
+        for (JarProcess relay : relays) {
+            if (relay.isAlive()) {
+                ticks += compilerTicks(relay.pid());
+            }
+        }
+        return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
+    }
+
+    private static long compilerTicks(long pid) {
+        long ticks = 0;
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks) {
+                ticks += compilerTicksOf(task);
+            }
+        } catch (IOException e) {
+            log.warn("Could not read the threads of process {}: {}", pid, e.toString());
+        }
+        return ticks;
+    }
+
+    private static long compilerTicksOf(Path task) {
+        try {
+            String name = Files.readString(task.resolve("comm")).strip();
+            if (!name.startsWith("C1 CompilerThre") && !name.startsWith("C2 CompilerThre")) {
+                return 0;
+            }
+            String stat = Files.readString(task.resolve("stat"));
+            // After "pid (name) ": state is field 3; utime and stime are fields 14 and 15.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        } catch (IOException | RuntimeException e) {
+            return 0; // the thread ended meanwhile
         }
     }
 

@@ -45,9 +45,18 @@ class EventPlanTest {
 
     @Test
     void warmupEventsHaveTheirOwnTypeAndAggregates() {
-        EventPlan warmup = EventPlan.warmup(100, 10, 400);
+        EventPlan warmup = EventPlan.warmup(0, 100, 10, 400);
 
         assertThat(warmup.eventType()).isNotEqualTo(plan.eventType());
         assertThat(plan.eventOf(warmup.aggregateId(5), warmup.version(5))).isEqualTo(-1);
+    }
+
+    @Test
+    void eachWarmupRoundHasAggregatesOfItsOwn() {
+        EventPlan first = EventPlan.warmup(0, 100, 10, 400);
+        EventPlan second = EventPlan.warmup(1, 100, 10, 400);
+
+        assertThat(second.aggregateId(5)).isNotEqualTo(first.aggregateId(5));
+        assertThat(second.version(5)).as("versions start again at 1").isEqualTo(first.version(5)).isEqualTo(1);
     }
 }
