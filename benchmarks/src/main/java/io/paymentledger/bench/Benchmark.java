@@ -136,8 +136,8 @@ final class Benchmark {
         double seconds = (acks.lastAckMillis() - measuredFrom) / 1000.0;
         double insertSeconds = (writers.lastCommitMillis() - writers.firstStartMillis()) / 1000.0;
         String notes = String.format(Locale.ROOT, "%s; %d relay process(es) of outbox-processor.jar (%s, batch %s%s); "
-                        + "%d writer(s), %d rows per transaction; topic of %d partitions; %d duplicate(s)%s%s; relay JIT "
-                + "compilers used %d%% of a core while measured",
+                        + "%d writer(s), %d rows per transaction; topic of %d partitions; %d duplicate(s)%s%s; "
+                        + "relay JIT compilers used %d%% of a core while measured",
                 infrastructure.description(), settings.relays(), String.join(" ", settings.relayJvmOptions()),
                 settings.batchSize() == null ? "default" : settings.batchSize(),
                 settings.relayEnv().isEmpty() ? "" : ", " + settings.relayEnv(), settings.writers(),

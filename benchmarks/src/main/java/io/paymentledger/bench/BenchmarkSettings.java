@@ -15,9 +15,9 @@ import java.util.Map;
  * @param payloadBytes     size of each payload's JSON text
  * @param rate             steady only: events per second the writers commit
  * @param seconds          steady only: how long the writers write
- * @param warmupSeconds    live and steady: at least this many seconds of warm-up traffic (1,000 events/s to a topic
- *                         of its own), more until the relays' JIT compilers are quiet
- *                         before the measured events, so the relay's JIT is warm; 0 for none
+ * @param warmupSeconds    live and steady: warm-up traffic before the measured events (1,000 events/s to a topic of
+ *                         its own), at least this many seconds and more until the relays' JIT compilers are quiet;
+ *                         0 for none
  * @param relays           relay processes
  * @param writers          writer threads (each owns a share of the aggregates, so versions commit in order)
  * @param transactionSize  rows per writer transaction: backlog 1000, live 100, steady 10

@@ -61,9 +61,10 @@ final class OutboxStore {
     /**
      * Claims up to {@code limit} due pending rows for {@code instance} until {@code claimedUntil}: per aggregate a
      * run of consecutive versions starting at its head, its lowest version still pending or parked (see
-     * {@link RunPlanner}). Rows in another pass's claim are skipped; expired claims are deleted first, so their rows
-     * are taken over (looked for at most every {@link #TAKEOVER_INTERVAL}). Rows are found by status, never by a high-water mark, so a row whose transaction commits late
-     * is still found. The claim is one {@code outbox_claim} row listing the claimed ids; no outbox row is written.
+     * {@link RunPlanner}). Rows in another pass's claim are skipped; expired claims are deleted first (looked for at
+     * most every {@link #TAKEOVER_INTERVAL}), so their rows are taken over. Rows are found by status, never by a
+     * high-water mark, so a row whose transaction commits late is still found. The claim is one {@code outbox_claim}
+     * row listing the claimed ids; no outbox row is written.
      *
      * <p>Claims are serialized across relay instances by a transaction-level advisory lock: inside it, every other
      * instance's claim has committed, so the heads read here are exact and two instances never split one aggregate's
