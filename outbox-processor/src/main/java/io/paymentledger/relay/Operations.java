@@ -1,5 +1,6 @@
 package io.paymentledger.relay;
 
+import static io.paymentledger.db.jooq.Tables.OUTBOX_CLAIM;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_RELAY_INSTANCE;
 
@@ -27,7 +28,15 @@ final class Operations {
 
     /** The outbox at a glance. */
     record Status(long pending, Duration oldestPendingAge, long retrying, long dead, long parkedAggregates,
-                  List<Instance> liveInstances) {
+                  List<Instance> liveInstances, List<HeldClaim> claims) {
+    }
+
+    /**
+     * A relay pass's claim: the rows it is sending. An expired one is taken over by the next claim of any relay;
+     * its rows are sent again.
+     */
+    record HeldClaim(long claimId, String instanceId, int rows, Instant claimedAt, Instant claimedUntil,
+                     boolean expired) {
     }
 
     /** A relay instance seen recently. */
@@ -58,7 +67,17 @@ final class Operations {
                 .fetch(r -> new Instance(r.getInstanceId(), r.getStartedAt().toInstant(),
                         r.getHeartbeatAt().toInstant(), r.getCircuitState()));
         return new Status(counts.value1(), oldest == null ? Duration.ZERO : Duration.between(oldest.toInstant(), now),
-                counts.value3(), counts.value4(), counts.value5(), instances);
+                counts.value3(), counts.value4(), counts.value5(), instances, claims(now));
+    }
+
+    /** Every claim, oldest first: a few per relay instance (one per worker's pass). */
+    private List<HeldClaim> claims(Instant now) {
+        return dsl.select(OUTBOX_CLAIM.CLAIM_ID, OUTBOX_CLAIM.INSTANCE_ID, DSL.cardinality(OUTBOX_CLAIM.OUTBOX_IDS),
+                        OUTBOX_CLAIM.CLAIMED_AT, OUTBOX_CLAIM.CLAIMED_UNTIL)
+                .from(OUTBOX_CLAIM)
+                .orderBy(OUTBOX_CLAIM.CLAIM_ID)
+                .fetch(r -> new HeldClaim(r.value1(), r.value2(), r.value3(), r.value4().toInstant(),
+                        r.value5().toInstant(), r.value5().toInstant().isBefore(now)));
     }
 
     List<DeadRow> deadRows(int limit) {

@@ -25,7 +25,8 @@ final class OperatorCommands {
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,
-            description = "Pending rows, oldest pending age, retrying, dead, parked aggregates, live relay instances.")
+            description = "Pending rows, oldest pending age, retrying, dead, parked aggregates, live relay instances, "
+                    + "claims in flight.")
     static final class Status implements Callable<Integer> {
         @ParentCommand
         RelayMain main;
@@ -51,9 +52,20 @@ final class OperatorCommands {
                     out.printf("  %s  circuit %s  started %s  heartbeat %s%n", instance.instanceId(),
                             instance.circuitState(), instance.startedAt(), instance.heartbeatAt());
                 }
+                printClaims(out, status.claims());
             }
             out.flush();
             return 0;
+        }
+
+        private static void printClaims(PrintWriter out, List<Operations.HeldClaim> claims) {
+            out.printf("claims:             %d (%d rows)%n", claims.size(),
+                    claims.stream().mapToInt(Operations.HeldClaim::rows).sum());
+            for (Operations.HeldClaim claim : claims) {
+                out.printf("  claim %d  %s  %d rows  claimed %s  until %s%s%n", claim.claimId(), claim.instanceId(),
+                        claim.rows(), claim.claimedAt(), claim.claimedUntil(),
+                        claim.expired() ? "  EXPIRED: the next claim takes its rows over, they are sent again" : "");
+            }
         }
 
         private static Map<String, Object> asMap(Operations.Status status) {
@@ -66,6 +78,9 @@ final class OperatorCommands {
             map.put("live_instances", status.liveInstances().stream().map(i -> Map.of(
                     "instance_id", i.instanceId(), "circuit_state", i.circuitState(),
                     "started_at", i.startedAt().toString(), "heartbeat_at", i.heartbeatAt().toString())).toList());
+            map.put("claims", status.claims().stream().map(c -> Map.of("claim_id", c.claimId(),
+                    "instance_id", c.instanceId(), "rows", c.rows(), "claimed_at", c.claimedAt().toString(),
+                    "claimed_until", c.claimedUntil().toString(), "expired", c.expired())).toList());
             return map;
         }
     }

@@ -94,7 +94,28 @@ class OperationsIT {
         assertThat(status.get("parked_aggregates").asLong()).isEqualTo(1);
         assertThat(status.get("oldest_pending_age_seconds").asDouble()).isGreaterThanOrEqualTo(299);
         assertThat(status.get("live_instances")).isEmpty();
+        assertThat(status.get("claims")).isEmpty();
         assertThat(operator("status")).contains("pending:            2").contains("dead:               1");
+    }
+
+    @Test
+    void statusListsClaimsInFlightAndMarksExpiredOnes() throws Exception {
+        database.dsl().deleteFrom(OUTBOX_EVENT).execute();
+        insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
+        insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
+        Instant now = Instant.now();
+        OutboxStore.Claim claim = new OutboxStore(database.dsl())
+                .claimBatch("status-relay", 10, now, now.minusSeconds(1), false);
+
+        JsonNode claims = statusJson().get("claims");
+
+        assertThat(claims).hasSize(1);
+        assertThat(claims.get(0).get("claim_id").asLong()).isEqualTo(claim.id());
+        assertThat(claims.get(0).get("instance_id").asText()).isEqualTo("status-relay");
+        assertThat(claims.get(0).get("rows").asInt()).isEqualTo(2);
+        assertThat(claims.get(0).get("expired").asBoolean()).as("claimed until a second ago").isTrue();
+        assertThat(operator("status")).contains("claims:             1 (2 rows)")
+                .contains("claim " + claim.id() + "  status-relay  2 rows").contains("EXPIRED");
     }
 
     private static JsonNode statusJson() throws Exception {
