@@ -26,6 +26,8 @@ final class Benchmark {
     private int warmedUpSeconds;
     /** The relays' compiler CPU time (ms) when the measured interval began. */
     private long compilerMillisAtStart;
+    /** The CPU used so far when the measured interval began. */
+    private CpuUse cpuAtStart;
 
     Benchmark(BenchmarkSettings settings) {
         this.settings = settings;
@@ -44,8 +46,10 @@ final class Benchmark {
                 long measuredFrom = drive(infrastructure, writers, relays, acks);
                 double compilerShare = (relays.compilerCpuMillis() - compilerMillisAtStart)
                         / (double) Math.max(1, acks.lastAckMillis() - measuredFrom);
+                String cpu = CpuUse.now(relays).perEventSince(cpuAtStart, plan.events());
                 relays.stop();
-                return result(plan, writers, acks, measuredFrom, relays.peakRssMb(), infrastructure, compilerShare);
+                return result(plan, writers, acks, measuredFrom, relays.peakRssMb(), infrastructure, compilerShare,
+                        cpu);
             } finally {
                 progress.shutdownNow();
             }
@@ -59,6 +63,7 @@ final class Benchmark {
             case BACKLOG -> {
                 log.info("Inserting the backlog of {} events before any relay starts", settings.events());
                 writers.writeAll(0);
+                cpuAtStart = CpuUse.now(relays);
                 relays.start(settings, infrastructure.relayEnv());
                 long started = System.currentTimeMillis();
                 acks.awaitAll(STALL);
@@ -67,6 +72,7 @@ final class Benchmark {
             case LIVE -> {
                 relays.start(settings, infrastructure.relayEnv());
                 warmUp(infrastructure, relays);
+                cpuAtStart = CpuUse.now(relays);
                 writers.writeAll(0);
                 acks.awaitAll(STALL);
                 return writers.firstStartMillis();
@@ -74,6 +80,7 @@ final class Benchmark {
             case STEADY -> {
                 relays.start(settings, infrastructure.relayEnv());
                 warmUp(infrastructure, relays);
+                cpuAtStart = CpuUse.now(relays);
                 writers.writeAll(settings.rate());
                 acks.awaitAll(STALL);
                 return writers.firstStartMillis();
@@ -128,7 +135,8 @@ final class Benchmark {
     }
 
     private BenchmarkResult result(EventPlan plan, OutboxWriters writers, AckTracker acks, long measuredFrom,
-                                   double rssMb, BenchInfrastructure infrastructure, double compilerShare) {
+                                   double rssMb, BenchInfrastructure infrastructure, double compilerShare,
+                                   String cpu) {
         long[] latencies = new long[plan.events()];
         for (int event = 0; event < plan.events(); event++) {
             latencies[event] = acks.ackMillis(event) - writers.commitMillis(event);
@@ -137,7 +145,7 @@ final class Benchmark {
         double insertSeconds = (writers.lastCommitMillis() - writers.firstStartMillis()) / 1000.0;
         String notes = String.format(Locale.ROOT, "%s; %d relay process(es) of outbox-processor.jar (%s, batch %s%s); "
                         + "%d writer(s), %d rows per transaction; topic of %d partitions; %d duplicate(s)%s%s; "
-                        + "relay JIT compilers used %d%% of a core while measured",
+                        + "relay JIT compilers used %d%% of a core while measured; %s",
                 infrastructure.description(), settings.relays(), String.join(" ", settings.relayJvmOptions()),
                 settings.batchSize() == null ? "default" : settings.batchSize(),
                 settings.relayEnv().isEmpty() ? "" : ", " + settings.relayEnv(), settings.writers(),
@@ -145,7 +153,7 @@ final class Benchmark {
                 settings.workload() == BenchmarkSettings.Workload.BACKLOG
                         ? "; seconds from relay start, latency includes the wait for the relay" : "",
                 warmedUpSeconds > 0 ? "; after " + warmedUpSeconds + " s of warm-up traffic (not counted; until the "
-                        + "relays' JIT compilers used < 10% of a core)" : "", Math.round(compilerShare * 100));
+                        + "relays' JIT compilers used < 10% of a core)" : "", Math.round(compilerShare * 100), cpu);
         return new BenchmarkResult(settings.scenario(), settings.workload().label(), plan.events(), seconds,
                 plan.events() / seconds, plan.events() / insertSeconds,
                 BenchmarkResult.quantile(latencies, 0.50), BenchmarkResult.quantile(latencies, 0.99),

@@ -3,7 +3,6 @@ package io.paymentledger.bench;
 import io.paymentledger.testsupport.JarProcess;
 import io.paymentledger.testsupport.LocalHttp;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,8 +26,6 @@ final class RelayProcesses implements AutoCloseable {
     private static final Duration LIVE_TIMEOUT = Duration.ofSeconds(60);
     private static final Logger log = LoggerFactory.getLogger(RelayProcesses.class);
     private static final Pattern HIGH_WATER = Pattern.compile("VmHWM:\\s+(\\d+) kB");
-    /** Linux's USER_HZ: {@code /proc} counts CPU time in hundredths of a second. */
-    private static final long CLOCK_TICKS_PER_SECOND = 100;
 
     private final List<JarProcess> relays = new ArrayList<>();
     private final List<Integer> ports = new ArrayList<>();
@@ -107,43 +104,31 @@ final class RelayProcesses implements AutoCloseable {
 
     /**
      * CPU time the relays' JIT compiler threads ({@code C1/C2 CompilerThread*}) have used so far, in milliseconds,
-     * from {@code /proc/<pid>/task/<tid>/stat} (Linux, 100 clock ticks a second); 0 where that cannot be read.
+     * from {@code /proc} (Linux); 0 where that cannot be read.
      */
     long compilerCpuMillis() {
         long ticks = 0;
         for (JarProcess relay : relays) {
             if (relay.isAlive()) {
-                ticks += compilerTicks(relay.pid());
+                ticks += ProcCpu.threads(relay.pid(), RelayProcesses::isCompiler);
             }
         }
-        return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
+        return ticks * 1000 / ProcCpu.TICKS_PER_SECOND;
     }
 
-    private static long compilerTicks(long pid) {
+    private static boolean isCompiler(String threadName) {
+        return threadName.startsWith("C1 CompilerThre") || threadName.startsWith("C2 CompilerThre");
+    }
+
+    /** CPU time the relay processes have used so far (every thread), in clock ticks; 0 where unreadable. */
+    long cpuTicks() {
         long ticks = 0;
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
-            for (Path task : tasks) {
-                ticks += compilerTicksOf(task);
+        for (JarProcess relay : relays) {
+            if (relay.isAlive()) {
+                ticks += ProcCpu.process(relay.pid());
             }
-        } catch (IOException e) {
-            log.warn("Could not read the threads of process {}: {}", pid, e.toString());
         }
         return ticks;
-    }
-
-    private static long compilerTicksOf(Path task) {
-        try {
-            String name = Files.readString(task.resolve("comm")).strip();
-            if (!name.startsWith("C1 CompilerThre") && !name.startsWith("C2 CompilerThre")) {
-                return 0;
-            }
-            String stat = Files.readString(task.resolve("stat"));
-            // After "pid (name) ": state is field 3; utime and stime are fields 14 and 15.
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        } catch (IOException | RuntimeException e) {
-            return 0; // the thread ended meanwhile
-        }
     }
 
     /** Records the peak memory, then stops every relay with SIGTERM. */
