@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
  * The relay's background chores on their own thread: a heartbeat (so {@code status} lists live instances), the
  * backlog snapshot behind the relay's gauges (every {@link #BACKLOG_INTERVAL}, or less often when a huge backlog makes
  * it slow, see {@link #backlogDelay}) and retention (published rows older than {@code OUTBOX_RETENTION_HOURS} are
- * deleted in batches of {@value #RETENTION_BATCH}, each its own short transaction, so no long lock is ever held).
+ * deleted in batches of {@value #RETENTION_BATCH}, each its own short transaction, so no long lock is ever held; with
+ * {@code OUTBOX_RETENTION_HOURS=0} the relay deletes rows as it publishes them, and retention only clears what an
+ * earlier setting kept).
  */
 final class Housekeeping {
     static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.jooq.CommonTableExpression;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
@@ -51,11 +52,25 @@ final class OutboxStore {
     static final Duration TAKEOVER_INTERVAL = Duration.ofSeconds(1);
 
     private final DSLContext dsl;
+    private final PublishedRows publishedRows;
     /** When the next claim looks for expired claims (by the relay's clock); shared by this store's workers. */
     private volatile Instant nextTakeoverAt = Instant.MIN;
 
+    /** What settling a published row does to it (see {@link RelayConfig#retention()}). */
+    enum PublishedRows {
+        /** Marked {@code published} with {@code published_at}; retention deletes it later. */
+        KEEP,
+        /** Deleted in the statement that records its publication ({@code OUTBOX_RETENTION_HOURS=0}). */
+        DELETE
+    }
+
     OutboxStore(DSLContext dsl) {
+        this(dsl, PublishedRows.KEEP);
+    }
+
+    OutboxStore(DSLContext dsl, PublishedRows publishedRows) {
         this.dsl = dsl;
+        this.publishedRows = publishedRows;
     }
 
     /**
@@ -219,38 +234,49 @@ final class OutboxStore {
         return dsl.deleteFrom(OUTBOX_CLAIM).where(OUTBOX_CLAIM.CLAIM_ID.eq(claim)).execute() == 1;
     }
 
-    /** Marks rows of {@code claim} published. */
+    /** Settles rows of {@code claim} as published: marks them, or deletes them (see {@link PublishedRows}). */
     int markPublished(long claim, Collection<Long> ids, Instant now) {
         if (ids.isEmpty()) {
             return 0;
         }
-        return fenced(claim, tx -> tx.update(OUTBOX_EVENT)
-                .set(OUTBOX_EVENT.STATUS, PUBLISHED)
-                .set(OUTBOX_EVENT.PUBLISHED_AT, utc(now))
-                .where(OUTBOX_EVENT.ID.eq(DSL.any(ids.toArray(Long[]::new))))
-                .and(OUTBOX_EVENT.STATUS.eq(PENDING))
-                .execute());
+        Condition rows = pendingAmong(ids);
+        return fenced(claim, tx -> switch (publishedRows) {
+            case KEEP -> tx.update(OUTBOX_EVENT)
+                    .set(OUTBOX_EVENT.STATUS, PUBLISHED)
+                    .set(OUTBOX_EVENT.PUBLISHED_AT, utc(now))
+                    .where(rows)
+                    .execute();
+            case DELETE -> tx.deleteFrom(OUTBOX_EVENT).where(rows).execute();
+        });
     }
 
     /**
-     * Marks rows of {@code claim} published and ends the claim, in one statement: the claim's row is deleted first
-     * (waiting for a takeover that locked it) and the rows are marked only when it was still there, so this is
-     * fenced like every change. The claim's other rows, still pending, become claimable at once.
+     * Settles rows of {@code claim} as published and ends the claim, in one statement: the claim's row is deleted
+     * first (waiting for a takeover that locked it) and the rows are settled (marked, or deleted) only when it was
+     * still there, so this is fenced like every change. The claim's other rows, still pending, become claimable at
+     * once.
      *
-     * @return how many rows were marked; fewer than {@code ids} when the claim had been taken over
+     * @return how many rows were settled; fewer than {@code ids} when the claim had been taken over
      */
     int markPublishedAndEnd(long claim, Collection<Long> ids, Instant now) {
         CommonTableExpression<Record1<Long>> ended = DSL.name("ended").as(
                 DSL.deleteFrom(OUTBOX_CLAIM).where(OUTBOX_CLAIM.CLAIM_ID.eq(claim))
                         .returningResult(OUTBOX_CLAIM.CLAIM_ID));
-        return dsl.with(ended)
-                .update(OUTBOX_EVENT)
-                .set(OUTBOX_EVENT.STATUS, PUBLISHED)
-                .set(OUTBOX_EVENT.PUBLISHED_AT, utc(now))
-                .from(ended)
-                .where(OUTBOX_EVENT.ID.eq(DSL.any(ids.toArray(Long[]::new))))
-                .and(OUTBOX_EVENT.STATUS.eq(PENDING))
-                .execute();
+        Condition rows = pendingAmong(ids);
+        return switch (publishedRows) {
+            case KEEP -> dsl.with(ended)
+                    .update(OUTBOX_EVENT)
+                    .set(OUTBOX_EVENT.STATUS, PUBLISHED)
+                    .set(OUTBOX_EVENT.PUBLISHED_AT, utc(now))
+                    .from(ended)
+                    .where(rows)
+                    .execute();
+            case DELETE -> dsl.with(ended).delete(OUTBOX_EVENT).using(ended).where(rows).execute();
+        };
+    }
+
+    private static Condition pendingAmong(Collection<Long> ids) {
+        return OUTBOX_EVENT.ID.eq(DSL.any(ids.toArray(Long[]::new))).and(OUTBOX_EVENT.STATUS.eq(PENDING));
     }
 
     /**

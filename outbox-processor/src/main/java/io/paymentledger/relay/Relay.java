@@ -67,7 +67,8 @@ public final class Relay implements AutoCloseable {
         KafkaPublisher publisher = KafkaPublisher.create(config);
         publisher.bindMetrics(meters);
         DSLContext dsl = Database.dsl(dataSource);
-        OutboxStore store = new OutboxStore(dsl);
+        OutboxStore store = new OutboxStore(dsl, config.deletesPublishedRows() ? OutboxStore.PublishedRows.DELETE
+                : OutboxStore.PublishedRows.KEEP);
         CircuitBreaker breaker = circuitBreaker(config.circuit(), meters);
         RelayMetrics metrics = new RelayMetrics(meters, config.instanceId());
         OutboxRelay relay = new OutboxRelay(store, publisher, new DeadLetters(EventSchemas.load(), config.instanceId()),
@@ -120,8 +121,9 @@ public final class Relay implements AutoCloseable {
             worker.start();
         }
         log.info("Relay {} started: {} worker(s), batch size {}, poll interval {}, claim timeout {}, dead-letter "
-                + "policy {}", config.instanceId(), config.workers(), config.batchSize(), config.pollInterval(),
-                config.claimTimeout(), config.deadLetterPolicy());
+                + "policy {}, published rows {}", config.instanceId(), config.workers(), config.batchSize(),
+                config.pollInterval(), config.claimTimeout(), config.deadLetterPolicy(), config.deletesPublishedRows()
+                        ? "deleted at once" : "kept " + config.retention().toHours() + " h");
     }
 
     /** Ends the current wait of an idle worker so new rows are claimed now. */

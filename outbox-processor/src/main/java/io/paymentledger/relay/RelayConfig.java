@@ -29,7 +29,9 @@ import java.util.Objects;
  * @param instanceId        {@code OUTBOX_INSTANCE_ID}: this relay's name in claims and dead letters; default host, pid
  * @param maxRetries        {@code OUTBOX_MAX_RETRIES}: failed attempts after which a row is dead-lettered, default 5
  * @param deadLetterPolicy  {@code OUTBOX_DEAD_LETTER_POLICY}: {@code continue} (default) or {@code park}
- * @param retention         {@code OUTBOX_RETENTION_HOURS}: published rows are deleted after it, default 168
+ * @param retention         {@code OUTBOX_RETENTION_HOURS}: published rows are deleted after it, default 168; 0
+ *                          deletes each row in the statement that records its publication (no history kept, and
+ *                          the cheapest settle: a delete touches no index, a mark adds an entry to four)
  * @param circuit           {@code OUTBOX_CIRCUIT_*}, see {@link CircuitSettings}
  * @param producerOverrides extra producer settings from {@code KAFKA_*} variables (TLS, SASL, ...), see
  *                          {@link ProducerSettings}
@@ -71,9 +73,18 @@ public record RelayConfig(DatabaseConfig database, KafkaConfig kafka, TopicRouti
         if (instanceId.isBlank() || instanceId.length() > 200) {
             throw new ConfigException(OUTBOX_INSTANCE_ID, "'" + instanceId + "' must be 1-200 characters");
         }
+        if (retention.isNegative()) {
+            throw new ConfigException(OUTBOX_RETENTION_HOURS, "'" + retention.toHours() + "' is out of range; use "
+                    + "between 0 and 87600");
+        }
         if (maxRetries < 1) {
             throw new ConfigException(OUTBOX_MAX_RETRIES, "'" + maxRetries + "' is out of range; use at least 1");
         }
+    }
+
+    /** Whether published rows are deleted at once instead of kept for {@link #retention()}. */
+    public boolean deletesPublishedRows() {
+        return retention.isZero();
     }
 
     public static RelayConfig fromEnv(Env env) {
@@ -89,7 +100,7 @@ public record RelayConfig(DatabaseConfig database, KafkaConfig kafka, TopicRouti
                 env.string(OUTBOX_INSTANCE_ID, defaultInstanceId()),
                 env.integer(OUTBOX_MAX_RETRIES, 5, 1, 1000),
                 env.option(OUTBOX_DEAD_LETTER_POLICY, DeadLetterPolicy.class, DeadLetterPolicy.CONTINUE),
-                Duration.ofHours(env.integer(OUTBOX_RETENTION_HOURS, 168, 1, 87_600)),
+                Duration.ofHours(env.integer(OUTBOX_RETENTION_HOURS, 168, 0, 87_600)),
                 CircuitSettings.fromEnv(env),
                 ProducerSettings.overridesFromEnv(env));
     }

@@ -109,6 +109,32 @@ class DeliveryIT {
         versions.values().forEach(v -> assertThat(v).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L));
     }
 
+    @Test
+    void withZeroRetentionEveryEventIsDeliveredInVersionOrderAndItsRowDeleted() throws Exception {
+        KafkaNamespace topics = TestInfrastructure.get().newKafkaNamespace("delete-on-publish");
+        topics.createTopics(1, "dlq");
+        topics.createTopics(3, "payment");
+        List<String> aggregates = RelayTestSupport.newAggregateIds(10);
+        for (long version = 1; version <= 5; version++) {
+            for (String aggregate : aggregates) {
+                insert(database.dsl(), aggregate, version, version == 1 ? "PaymentAuthorized" : "PaymentCaptured");
+            }
+        }
+        Map<String, String> env = Map.of("KAFKA_TOPIC_PREFIX", topics.topicPrefix(), "OUTBOX_RETENTION_HOURS", "0",
+                "OUTBOX_TOPIC_ROUTING", "aggregate-type", "OUTBOX_BATCH_SIZE", "7");
+        try (Relay relay = relay("delete-on-publish", env)) {
+            runUntil(relay, () -> database.dsl().fetchCount(OUTBOX_EVENT,
+                    OUTBOX_EVENT.AGGREGATE_ID.in(aggregates)) == 0);
+        }
+        Map<String, List<Long>> versions = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> record : topics.readFromBeginning("payment", 50, Duration.ofSeconds(30))) {
+            versions.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(Long.parseLong(
+                    new String(record.headers().lastHeader("aggregate_version").value(), StandardCharsets.UTF_8)));
+        }
+        assertThat(versions.keySet()).containsExactlyInAnyOrderElementsOf(aggregates);
+        versions.values().forEach(v -> assertThat(v).containsExactly(1L, 2L, 3L, 4L, 5L));
+    }
+
     private static Relay relay(String instance, Map<String, String> overrides) {
         return Relay.create(RelayTestSupport.config(database, kafka, instance, overrides), database.dataSource(),
                 Clock.systemUTC());

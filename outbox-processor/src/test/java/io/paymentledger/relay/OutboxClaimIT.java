@@ -132,6 +132,44 @@ class OutboxClaimIT {
         assertThat(eventIds(claim("relay-b", now))).containsExactly(next);
     }
 
+    @Test
+    void withPublishedRowsDeletedEndingTheClaimDeletesThePublishedRowsAndReleasesTheOthers() {
+        OutboxStore deleting = new OutboxStore(database.dsl(), OutboxStore.PublishedRows.DELETE);
+        String aggregate = newAggregateId();
+        String published = insert(database.dsl(), aggregate, 1, "PaymentAuthorized");
+        String released = insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
+        OutboxStore.Claim claim = deleting.claimBatch("relay-a", 100, now, now.plus(LEASE), false);
+        long publishedId = claim.rows().stream().filter(row -> row.eventId().equals(published)).findFirst()
+                .orElseThrow().id();
+
+        assertThat(deleting.markPublishedAndEnd(claim.id(), List.of(publishedId), now)).isOne();
+
+        assertThat(database.dsl().fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.EVENT_ID.eq(published))).as("its row")
+                .isZero();
+        assertThat(database.dsl().fetchCount(OUTBOX_CLAIM)).as("claims left").isZero();
+        String next = insert(database.dsl(), aggregate, 2, "PaymentCaptured");
+        assertThat(eventIds(deleting.claimBatch("relay-b", 100, now, now.plus(LEASE), false)))
+                .as("the released row, and the next version after its deleted head")
+                .containsExactly(released, next);
+    }
+
+    @Test
+    void withPublishedRowsDeletedAPassWhoseClaimWasTakenOverDeletesNothing() {
+        OutboxStore deleting = new OutboxStore(database.dsl(), OutboxStore.PublishedRows.DELETE);
+        String event = insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
+        OutboxStore.Claim stale = deleting.claimBatch("relay-a", 100, now, now.plus(LEASE), false);
+        List<Long> ids = stale.rows().stream().map(OutboxRow::id).toList();
+        Instant afterExpiry = now.plus(LEASE).plusSeconds(1);
+        OutboxStore.Claim takeover = deleting.claimBatch("relay-b", 100, afterExpiry, afterExpiry.plus(LEASE), false);
+
+        assertThat(deleting.markPublished(stale.id(), ids, afterExpiry)).isZero();
+        assertThat(deleting.markPublishedAndEnd(stale.id(), ids, afterExpiry)).isZero();
+        assertThat(status(database.dsl(), event)).isEqualTo("pending");
+
+        assertThat(deleting.markPublished(takeover.id(), ids, afterExpiry)).isOne();
+        assertThat(database.dsl().fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.EVENT_ID.eq(event))).isZero();
+    }
+
     private OutboxStore.Claim claim(String instance, Instant at) {
         return store.claimBatch(instance, 100, at, at.plus(LEASE), false);
     }

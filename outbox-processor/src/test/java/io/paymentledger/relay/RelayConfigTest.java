@@ -100,11 +100,20 @@ class RelayConfigTest {
     }
 
     @Test
-    void retentionBelowOneHourIsRejected() {
+    void negativeRetentionIsRejected() {
         Map<String, String> env = required();
-        env.put("OUTBOX_RETENTION_HOURS", "0");
+        env.put("OUTBOX_RETENTION_HOURS", "-1");
         assertThatThrownBy(() -> RelayConfig.fromEnv(new Env(env)))
-                .hasMessage("OUTBOX_RETENTION_HOURS: '0' is out of range; use between 1 and 87600");
+                .hasMessage("OUTBOX_RETENTION_HOURS: '-1' is out of range; use between 0 and 87600");
+    }
+
+    @Test
+    void zeroRetentionDeletesPublishedRowsAndTheDefaultKeepsThem() {
+        Map<String, String> env = required();
+        assertThat(RelayConfig.fromEnv(new Env(env)).deletesPublishedRows()).isFalse();
+
+        env.put("OUTBOX_RETENTION_HOURS", "0");
+        assertThat(RelayConfig.fromEnv(new Env(env)).deletesPublishedRows()).isTrue();
     }
 
     @Test
