@@ -36,4 +36,20 @@ class EnvelopeWriterTest {
         assertThat(envelope.has("correlation_id")).isTrue();
         assertThat(envelope.get("correlation_id").isNull()).isTrue();
     }
+
+    @Test
+    void escapesStringValuesAndKeepsUnicodeAsUtf8() throws Exception {
+        String awkward = "acct \"7\" \\ line\nbreak\t\u0001 zürich €";
+        OutboxRow row = new OutboxRow(7, ULID, "Payment", awkward, 3, "PaymentAuthorized", 1, PAYLOAD, awkward,
+                Instant.parse("2026-11-22T10:00:00Z"), 0, null);
+
+        byte[] written = new EnvelopeWriter().write(row);
+        JsonNode envelope = Json.mapper().readTree(written);
+
+        assertThat(envelope.get("aggregate_id").asText()).isEqualTo(awkward);
+        assertThat(envelope.get("correlation_id").asText()).isEqualTo(awkward);
+        assertThat(envelope.get("occurred_at").asText()).isEqualTo("2026-11-22T10:00:00Z");
+        assertThat(new String(written, java.nio.charset.StandardCharsets.UTF_8)).contains("zürich €")
+                .contains("\\\"7\\\"").doesNotContain("\n");
+    }
 }
