@@ -53,15 +53,20 @@ final class FaultSchedule {
         }
     }
 
-    /** Runs faults until the phase is over; the simulator is restarted whenever a fault ended it. */
+    /**
+     * Runs faults until the phase is over and at least the settings' minimum were injected; the simulator is
+     * restarted whenever a fault ended it.
+     */
     void run() throws InterruptedException {
         long end = System.nanoTime() + settings.faultPhase().toNanos();
-        while (System.nanoTime() < end) {
+        int injected = 0;
+        while (System.nanoTime() < end || injected < settings.minimumFaults()) {
             pause(between(settings.faultEvery()[0], settings.faultEvery()[1]));
             Fault fault = pick();
             log.info("Fault: {}", fault.label);
             inject(fault);
             done.merge(fault, 1, Integer::sum);
+            injected++;
             fleet.ensureWriter();
         }
     }

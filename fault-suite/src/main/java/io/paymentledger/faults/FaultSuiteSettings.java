@@ -10,6 +10,8 @@ import java.time.Duration;
  * @param seed           seeds the fault schedule; a failing run prints it and replays with {@code --seed}
  * @param relays         relay processes running at once (1-5)
  * @param faultPhase     how long faults are injected while the writers write
+ * @param minimumFaults  faults injected even when the phase is over before they were: a slow fault (a graceful
+ *                       broker stop took 30 s once) must not leave a CI run with too few faults to prove anything
  * @param faultEvery     the shortest and longest wait between two faults
  * @param hotAggregates  aggregates that many threads append versions to, so commits interleave
  * @param hotThreads     threads writing the hot aggregates
@@ -18,8 +20,8 @@ import java.time.Duration;
  * @param batchSize      {@code OUTBOX_BATCH_SIZE} of the relays (bounds what a crash leaves in flight)
  * @param repoRoot       where {@code outbox-processor/target/outbox-processor.jar} and the other jars are
  */
-record FaultSuiteSettings(String profile, long seed, int relays, Duration faultPhase, Duration[] faultEvery,
-                          int hotAggregates, int hotThreads, int hotRate, int simulatorRate, int batchSize, Path repoRoot) {
+record FaultSuiteSettings(String profile, long seed, int relays, Duration faultPhase, int minimumFaults,
+                          Duration[] faultEvery, int hotAggregates, int hotThreads, int hotRate, int simulatorRate, int batchSize, Path repoRoot) {
     FaultSuiteSettings {
         if (relays < 1 || relays > 5) {
             throw new IllegalArgumentException("--relays must be 1-5 but was " + relays);
@@ -32,10 +34,10 @@ record FaultSuiteSettings(String profile, long seed, int relays, Duration faultP
     static FaultSuiteSettings of(String profile, long seed, int relays, Long faultSeconds, Path repoRoot) {
         return switch (profile) {
             case "short" -> new FaultSuiteSettings(profile, seed, relays,
-                    Duration.ofSeconds(faultSeconds == null ? 75 : faultSeconds),
+                    Duration.ofSeconds(faultSeconds == null ? 75 : faultSeconds), 5,
                     new Duration[] {Duration.ofSeconds(4), Duration.ofSeconds(8)}, 6, 8, 30, 30, 200, repoRoot);
             case "long" -> new FaultSuiteSettings(profile, seed, relays,
-                    Duration.ofSeconds(faultSeconds == null ? 1800 : faultSeconds),
+                    Duration.ofSeconds(faultSeconds == null ? 1800 : faultSeconds), 5,
                     new Duration[] {Duration.ofSeconds(2), Duration.ofSeconds(6)}, 16, 16, 60, 40, 200, repoRoot);
             default -> throw new IllegalArgumentException("--profile must be short or long but was '" + profile + "'");
         };
