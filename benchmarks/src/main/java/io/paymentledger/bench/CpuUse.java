@@ -5,8 +5,8 @@ import java.util.Locale;
 /**
  * Where the CPU went, as clock ticks used so far: the whole machine, the relay processes, their JIT compilers, and
  * PostgreSQL's processes (the embedded server's; 0 for a database on another host). The difference of two snapshots,
- * per event, says what an event cost each of them; unlike events per second it hardly moves with the machine's noise.
- * The rest of the machine is the broker, the benchmark's writers and its reader of acknowledgements.
+ * per event, says what an event cost each of them, so which process a change made cheaper. The rest of the machine
+ * is the broker, the benchmark's writers and its reader of acknowledgements.
  */
 record CpuUse(long machineTicks, long relayTicks, long relayCompilerMillis, long postgresTicks) {
     static CpuUse now(RelayProcesses relays) {

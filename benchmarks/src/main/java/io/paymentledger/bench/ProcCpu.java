@@ -56,26 +56,21 @@ final class ProcCpu {
 
     /** The ticks so far of the threads of process {@code pid} whose name ({@code comm}) matches. */
     static long threads(long pid, Predicate<String> name) {
-        long ticks = 0;
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(PROC.resolve(Long.toString(pid)).resolve("task"))) {
-            for (Path task : tasks) {
-                if (name.test(comm(task))) {
-                    ticks += readTicks(task.resolve("stat"));
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return ticks;
-        }
-        return ticks;
+        return sumOf(PROC.resolve(Long.toString(pid)).resolve("task"), "*", name);
     }
 
     /** The ticks so far of every process whose name ({@code comm}) is {@code name}, e.g. {@code postgres}. */
     static long processesNamed(String name) {
+        return sumOf(PROC, "[0-9]*", name::equals);
+    }
+
+    /** The ticks of the processes or threads in {@code directory} (matching {@code glob}) whose name matches. */
+    private static long sumOf(Path directory, String glob, Predicate<String> name) {
         long ticks = 0;
-        try (DirectoryStream<Path> processes = Files.newDirectoryStream(PROC, "[0-9]*")) {
-            for (Path process : processes) {
-                if (name.equals(comm(process))) {
-                    ticks += readTicks(process.resolve("stat"));
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, glob)) {
+            for (Path entry : entries) {
+                if (name.test(comm(entry))) {
+                    ticks += readTicks(entry.resolve("stat"));
                 }
             }
         } catch (IOException | RuntimeException e) {
