@@ -24,9 +24,7 @@ final class Benchmark {
 
     private final BenchmarkSettings settings;
     private int warmedUpSeconds;
-    /** The relays' compiler CPU time (ms) when the measured interval began. */
-    private long compilerMillisAtStart;
-    /** The CPU used so far when the measured interval began. */
+    /** The CPU used so far (the relays' compilers' too) when the measured interval began. */
     private CpuUse cpuAtStart;
 
     Benchmark(BenchmarkSettings settings) {
@@ -44,9 +42,10 @@ final class Benchmark {
             ScheduledExecutorService progress = progress(writers, acks);
             try {
                 long measuredFrom = drive(infrastructure, writers, relays, acks);
-                double compilerShare = (relays.compilerCpuMillis() - compilerMillisAtStart)
+                CpuUse cpuAtEnd = CpuUse.now(relays);
+                double compilerShare = (cpuAtEnd.relayCompilerMillis() - cpuAtStart.relayCompilerMillis())
                         / (double) Math.max(1, acks.lastAckMillis() - measuredFrom);
-                String cpu = CpuUse.now(relays).perEventSince(cpuAtStart, plan.events());
+                String cpu = cpuAtEnd.perEventSince(cpuAtStart, plan.events());
                 relays.stop();
                 return result(plan, writers, acks, measuredFrom, relays.peakRssMb(), infrastructure, compilerShare,
                         cpu);
@@ -108,7 +107,6 @@ final class Benchmark {
             log.info("Warm-up done after {} s; the relays' JIT compilers used {}% of a core in its last round",
                     seconds, Math.round(share * 100));
         }
-        compilerMillisAtStart = relays.compilerCpuMillis();
     }
 
     /** One round of warm-up traffic, until published; returns the share of a core the relays' compilers used. */

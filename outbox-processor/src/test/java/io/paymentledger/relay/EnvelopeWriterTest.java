@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.paymentledger.schemas.EventSchemas;
 import io.paymentledger.schemas.Json;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -49,7 +50,7 @@ class EnvelopeWriterTest {
         assertThat(envelope.get("aggregate_id").asText()).isEqualTo(awkward);
         assertThat(envelope.get("correlation_id").asText()).isEqualTo(awkward);
         assertThat(envelope.get("occurred_at").asText()).isEqualTo("2026-11-22T10:00:00Z");
-        assertThat(new String(written, java.nio.charset.StandardCharsets.UTF_8)).contains("zürich €")
+        assertThat(new String(written, StandardCharsets.UTF_8)).contains("zürich €")
                 .contains("\\\"7\\\"").doesNotContain("\n");
     }
 }
