@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 /** {@code demo.jar}: the one-command demo's command line and composition root. */
 @Command(name = "demo.jar", mixinStandardHelpOptions = true, version = "demo 0.1.0",
         description = {"Runs the whole product on this machine without Docker: embedded PostgreSQL and Kafka, the",
-                "ledger simulator, the relay and the consumer, plus three poison rows; shows live progress and a",
+                "ledger simulator, the relay and the consumer, plus four unusual rows; shows live progress and a",
                 "summary. Exit 0 when every event was relayed or dead-lettered and every valid one notified once."})
 public final class DemoMain implements Callable<Integer> {
     @Option(names = "--payments", defaultValue = "2000", description = "Payment flows to simulate (default 2000).")

@@ -14,21 +14,23 @@ import java.util.Locale;
  * only the poison rows are dead, every valid event gave one notification, and the books balance.
  */
 record DemoReport(SimulationSummary simulation, OutboxCounts outbox, long consumed, long rejected, long duplicates,
-                  long invalidPayloadRejections, ConsistencyReport books, double commitToAckMeanMillis,
+                  long invalidPayloadRejections, long unknownTypeRejections, ConsistencyReport books,
+                  double commitToAckMeanMillis,
                   double commitToAckMaxMillis, double seconds) {
 
     static DemoReport of(SimulationSummary simulation, OutboxCounts outbox, ConsumerStats stats,
                          ConsistencyReport books, double commitToAckMeanMillis, double commitToAckMaxMillis,
                          double seconds) {
         return new DemoReport(simulation, outbox, stats.consumed(), stats.rejectedTotal(), stats.duplicates(),
-                stats.rejected(Validation.RejectReason.INVALID_PAYLOAD), books, commitToAckMeanMillis,
+                stats.rejected(Validation.RejectReason.INVALID_PAYLOAD),
+                stats.rejected(Validation.RejectReason.UNKNOWN_EVENT_TYPE), books, commitToAckMeanMillis,
                 commitToAckMaxMillis, seconds);
     }
 
     /** Every violated expectation, in words; empty when the run is correct. */
     List<String> violations() {
         List<String> problems = new ArrayList<>();
-        long expectedWritten = simulation.events() + 3;
+        long expectedWritten = simulation.events() + PoisonRows.ROWS;
         if (outbox.written() != expectedWritten) {
             problems.add("outbox has " + outbox.written() + " rows, expected " + expectedWritten);
         }
@@ -40,11 +42,13 @@ record DemoReport(SimulationSummary simulation, OutboxCounts outbox, long consum
                     + " poison rows");
         }
         if (consumed != outbox.published() - PoisonRows.REJECTED_BY_CONSUMER) {
-            problems.add(consumed + " notifications for " + outbox.published() + " published events (one of them"
-                    + " invalid)");
+            problems.add(consumed + " notifications for " + outbox.published() + " published events (two of them"
+                    + " not for notifications)");
         }
-        if (rejected != PoisonRows.REJECTED_BY_CONSUMER || invalidPayloadRejections != rejected) {
-            problems.add(rejected + " records rejected by the consumer, expected 1 invalid_payload");
+        if (rejected != PoisonRows.REJECTED_BY_CONSUMER || invalidPayloadRejections != 1
+                || unknownTypeRejections != 1) {
+            problems.add(rejected + " records rejected by the consumer, expected 1 invalid_payload and 1 "
+                    + "unknown_event_type");
         }
         if (!books.consistent()) {
             problems.add("the books do not balance: " + books);
@@ -62,15 +66,16 @@ record DemoReport(SimulationSummary simulation, OutboxCounts outbox, long consum
         row(out, "ledger", "payments simulated", simulation.payments(), String.format(Locale.ROOT,
                 "authorized %,d, declined %,d, captured %,d, voided %,d, refunds %,d", simulation.authorized(),
                 simulation.declinedTotal(), simulation.captured(), simulation.voided(), simulation.refunds()));
-        row(out, "", "events written to the outbox", outbox.written(), "incl. 3 poison rows");
+        row(out, "", "events written to the outbox", outbox.written(), "incl. " + PoisonRows.ROWS + " unusual rows");
         row(out, "", "books", books.accountsChecked(), books.consistent()
                 ? "accounts balance; " + books.entriesChecked() + " journal entries checked" : "UNBALANCED");
         row(out, "relay", "published to Kafka", outbox.published(), String.format(Locale.ROOT,
                 "commit-to-ack mean %.0f ms, max %.0f ms", commitToAckMeanMillis, commitToAckMaxMillis));
-        row(out, "", "dead-lettered to payments.dlq", outbox.dead(), "record too large, unknown event type");
+        row(out, "", "dead-lettered to payments.dlq", outbox.dead(), "record too large, invalid topic name");
         row(out, "", "still pending", outbox.pending(), "");
         row(out, "consumer", "notifications", consumed, "one per valid event");
-        row(out, "", "rejected", rejected, "invalid_payload " + invalidPayloadRejections);
+        row(out, "", "rejected", rejected, "invalid_payload " + invalidPayloadRejections + ", unknown_event_type "
+                + unknownTypeRejections);
         row(out, "", "duplicates dropped", duplicates, "");
         List<String> problems = violations();
         out.println(problems.isEmpty()

@@ -52,6 +52,16 @@ final class ProgressLine {
         }
     }
 
+    /** Prints {@code text} on a line of its own, above the progress line (which the next {@link #show} redraws). */
+    void note(String text) {
+        if (terminal) {
+            out.print("\r" + " ".repeat(lastLength) + "\r");
+            lastLength = 0;
+        }
+        out.println(text);
+        out.flush();
+    }
+
     /** Ends the progress output with {@code line} on a line of its own. */
     void finish(String line) {
         if (terminal) {

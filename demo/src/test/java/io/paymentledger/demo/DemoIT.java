@@ -35,9 +35,12 @@ class DemoIT {
                     .contains("Payment ledger demo: 150 payments, seed 42")
                     .contains("verdict   OK")
                     .containsPattern("dead-lettered to payments\\.dlq\\s+2")
-                    .containsPattern("rejected\\s+1\\s+invalid_payload 1")
+                    .containsPattern("rejected\\s+2\\s+invalid_payload 1, unknown_event_type 1")
                     .contains("RecordTooLargeException")
-                    .contains("UnknownTopicOrPartitionException: topic payments.paymentchargedback does not exist");
+                    .contains("InvalidTopicException")
+                    .contains("Relay holds a row: 1 topic(s) missing, their rows held (no attempt spent)")
+                    .contains("payments.paymentchargedback (1 rows since")
+                    .contains("Created payments.paymentchargedback as an operator would");
 
             assertThat(deadLetters(bootstrapServers(output))).hasSize(2);
 

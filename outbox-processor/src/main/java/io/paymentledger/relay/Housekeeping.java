@@ -4,6 +4,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * it slow, see {@link #backlogDelay}) and retention (published rows older than {@code OUTBOX_RETENTION_HOURS} are
  * deleted in batches of {@value #RETENTION_BATCH}, each its own short transaction, so no long lock is ever held; with
  * {@code OUTBOX_RETENTION_HOURS=0} the relay deletes rows as it publishes them, and retention only clears what an
- * earlier setting kept).
+ * earlier setting kept), and the missing topics: each is asked about every {@link MissingTopics#RECHECK_INTERVAL} and
+ * released once it exists, their held rows are counted with the backlog, and the heartbeat reports them.
  */
 final class Housekeeping {
     static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
@@ -33,17 +35,27 @@ final class Housekeeping {
     private final Clock clock;
     private final CircuitBreaker breaker;
     private final RelayMetrics metrics;
+    private final MissingTopics missing;
+    private final TopicRecheck topics;
     private final Instant startedAt;
     private ScheduledExecutorService executor;
 
+    /** Asks the cluster about the held topics again ({@link TopicGate#recheck}). */
+    @FunctionalInterface
+    interface TopicRecheck {
+        void recheck() throws InterruptedException;
+    }
+
     Housekeeping(OutboxStore store, Operations operations, RelayConfig config, Clock clock, CircuitBreaker breaker,
-                 RelayMetrics metrics) {
+                 RelayMetrics metrics, MissingTopics missing, TopicRecheck topics) {
         this.store = store;
         this.operations = operations;
         this.config = config;
         this.clock = clock;
         this.breaker = breaker;
         this.metrics = metrics;
+        this.missing = missing;
+        this.topics = topics;
         this.startedAt = clock.instant();
     }
 
@@ -58,10 +70,26 @@ final class Housekeeping {
         scheduleBacklog(Duration.ZERO);
         executor.scheduleWithFixedDelay(() -> safely("retention", this::deleteExpired), 0,
                 RETENTION_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(() -> safely("missing topics check", this::recheckTopics),
+                MissingTopics.RECHECK_INTERVAL.toMillis(), MissingTopics.RECHECK_INTERVAL.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     private void heartbeat() {
-        store.heartbeat(config.instanceId(), startedAt, clock.instant(), breaker.getState().name());
+        store.heartbeat(config.instanceId(), startedAt, clock.instant(), breaker.getState().name(), missing.all());
+    }
+
+    /** Releases the held topics that exist now; the gauge drops a released topic at once. */
+    void recheckTopics() {
+        if (missing.isEmpty()) {
+            return;
+        }
+        try {
+            topics.recheck();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        metrics.missingTopics(missing.all());
     }
 
     private synchronized void scheduleBacklog(Duration delay) {
@@ -93,6 +121,11 @@ final class Housekeeping {
         metrics.backlog(new RelayMetrics.Backlog(status.pending(), status.oldestPendingAge().toMillis() / 1000.0,
                 status.retrying(), status.dead(), status.parkedAggregates(), status.liveInstances().size(),
                 store.claimsHeld(config.instanceId(), now)));
+        Set<String> heldKeys = missing.routingKeys();
+        if (!heldKeys.isEmpty()) {
+            missing.countRows(store.pendingByRoutingKey(config.routing(), heldKeys));
+        }
+        metrics.missingTopics(missing.all());
     }
 
     /** Deletes every published row past retention, one small batch at a time; returns how many. */

@@ -4,58 +4,65 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.paymentledger.config.KafkaConfig;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Publishes through ONE idempotent producer ({@code enable.idempotence=true}, {@code acks=all}): the whole batch is
- * sent asynchronously, then every acknowledgement is awaited. Errors are classified by exception type
- * ({@link KafkaErrors}).
+ * sent asynchronously, then every acknowledgement is awaited. Each topic is checked first ({@link TopicGate}): rows of
+ * a missing topic are not sent but held. Errors are classified by exception type ({@link KafkaErrors}).
  */
 final class KafkaPublisher implements Publisher {
     static final String CONTENT_TYPE = "application/json";
 
     private final Producer<String, byte[]> producer;
-    private final ClusterProbe probe;
+    private final TopicGate gate;
+    private final MissingTopics missing;
     private final KafkaConfig kafka;
     private final TopicRouting routing;
+    private final Clock clock;
     private final EnvelopeWriter envelopes = new EnvelopeWriter();
+    private final ClusterProbe probe;
     private KafkaClientMetrics producerMetrics;
-    /** Topics the producer has found; others are asked of the cluster first. Bounded: cleared when full. */
-    private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
-    private static final int MAX_KNOWN_TOPICS = 10_000;
 
-    KafkaPublisher(Producer<String, byte[]> producer, ClusterProbe probe, KafkaConfig kafka, TopicRouting routing) {
+    KafkaPublisher(Producer<String, byte[]> producer, ClusterProbe probe, TopicCreation creation,
+                   MissingTopics missing, KafkaConfig kafka, TopicRouting routing, Clock clock) {
         this.producer = producer;
+        this.gate = new TopicGate(producer, probe, creation, missing, clock);
         this.probe = probe;
+        this.missing = missing;
         this.kafka = kafka;
         this.routing = routing;
+        this.clock = clock;
     }
 
-    static KafkaPublisher create(RelayConfig config) {
+    static KafkaPublisher create(RelayConfig config, MissingTopics missing, Clock clock) {
         Map<String, Object> producerConfig = ProducerSettings.producerConfig(config);
         return new KafkaPublisher(
                 new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer()),
                 ClusterProbe.kafka(producerConfig, ProducerSettings.maxBlock(config.claimTimeout())),
-                config.kafka(), config.routing());
+                config.topicCreation(), missing, config.kafka(), config.routing(), clock);
+    }
+
+    /** The check of this publisher's topics, whose {@link TopicGate#recheck} housekeeping runs. */
+    TopicGate topics() {
+        return gate;
     }
 
     /** Binds the producer's own metrics (record send rate, errors, request latency, ...) as {@code kafka_producer_*}. */
@@ -66,27 +73,49 @@ final class KafkaPublisher implements Publisher {
 
     @Override
     public List<PublishResult> publish(List<OutboxRow> rows) throws InterruptedException {
-        Map<String, KafkaException> unusableTopics = unusableTopics(rows);
+        Map<String, TopicGate.Verdict> verdicts = gate.check(rows.stream().map(this::topicOf).distinct().toList());
+        holdMissing(rows, verdicts);
+        PublishResult[] decided = new PublishResult[rows.size()];
         List<Future<RecordMetadata>> acks = new ArrayList<>(rows.size());
         Set<AggregateKey> failed = new HashSet<>();
-        for (OutboxRow row : rows) {
+        for (int i = 0; i < rows.size(); i++) {
+            OutboxRow row = rows.get(i);
+            TopicGate.Verdict verdict = verdicts.get(topicOf(row));
+            Future<RecordMetadata> ack = null;
             if (failed.contains(row.aggregate())) {
-                acks.add(null);
-                continue;
-            }
-            KafkaException topicError = unusableTopics.get(topicOf(row));
-            Future<RecordMetadata> ack = topicError != null ? CompletableFuture.failedFuture(topicError) : send(row);
-            if (failedAlready(ack)) {
+                decided[i] = new PublishResult.Held(row);
+            } else if (verdict instanceof TopicGate.Verdict.Missing m) {
+                decided[i] = new PublishResult.TopicMissing(row, topicOf(row), m.reason());
                 failed.add(row.aggregate());
+            } else {
+                ack = verdict instanceof TopicGate.Verdict.Unusable u ? CompletableFuture.failedFuture(u.error())
+                        : send(row);
+                if (failedAlready(ack)) {
+                    failed.add(row.aggregate());
+                }
             }
             acks.add(ack);
         }
         List<PublishResult> results = new ArrayList<>(rows.size());
         for (int i = 0; i < rows.size(); i++) {
-            Future<RecordMetadata> ack = acks.get(i);
-            results.add(ack == null ? new PublishResult.Held(rows.get(i)) : await(rows.get(i), ack));
+            results.add(decided[i] != null ? decided[i] : await(rows.get(i), acks.get(i)));
         }
         return results;
+    }
+
+    /** Holds every topic found missing, with the routing keys of its rows, so claims leave those rows out. */
+    private void holdMissing(List<OutboxRow> rows, Map<String, TopicGate.Verdict> verdicts) {
+        verdicts.forEach((topic, verdict) -> {
+            if (verdict instanceof TopicGate.Verdict.Missing m) {
+                List<OutboxRow> held = rows.stream().filter(row -> topicOf(row).equals(topic)).toList();
+                missing.hold(topic, m.reason(), held.stream().map(this::routingKey).collect(Collectors.toSet()),
+                        held.size(), clock.instant());
+            }
+        });
+    }
+
+    private String routingKey(OutboxRow row) {
+        return routing.key(row.eventType(), row.aggregateType());
     }
 
     /** Whether a send has failed by the time it returned (e.g. record too large, topic unusable). */
@@ -106,57 +135,24 @@ final class KafkaPublisher implements Publisher {
     }
 
     /**
-     * Looks up each topic of the batch before sending, so a missing or invalid topic costs one lookup per pass, not
-     * one per record. A topic the producer has not seen yet is first asked of the cluster (one quick admin call):
-     * if the cluster says it does not exist, the rows fail at once instead of holding the whole batch for the
-     * producer's metadata wait. A metadata timeout is a missing topic only when the cluster says so; otherwise it
-     * stays a timeout, an outage.
+     * Sends the dead letters to the dead-letter topic, checked like any topic: while it is missing, each letter
+     * comes back {@link PublishResult.TopicMissing} and the topic is held (without routing keys: the rows are
+     * postponed, not left out of claims).
      */
-    private Map<String, KafkaException> unusableTopics(List<OutboxRow> rows) throws InterruptedException {
-        Map<String, KafkaException> unusable = new HashMap<>();
-        boolean unreachable = false;
-        for (String topic : rows.stream().map(this::topicOf).distinct().toList()) {
-            if (!knownTopics.contains(topic) && !unreachable) {
-                ClusterProbe.TopicState state = probe.topic(topic);
-                if (state == ClusterProbe.TopicState.MISSING) {
-                    unusable.put(topic, missing(topic, null));
-                    continue;
-                }
-                unreachable = state == ClusterProbe.TopicState.UNREACHABLE;
-            }
-            try {
-                producer.partitionsFor(topic);
-                rememberKnown(topic);
-            } catch (TimeoutException e) {
-                // One unanswered probe is enough: the other topics of the pass wait for the same broker.
-                ClusterProbe.TopicState state = unreachable ? ClusterProbe.TopicState.UNREACHABLE : probe.topic(topic);
-                unreachable = state == ClusterProbe.TopicState.UNREACHABLE;
-                unusable.put(topic, state == ClusterProbe.TopicState.MISSING ? missing(topic, e) : e);
-            } catch (KafkaException e) {
-                unusable.put(topic, e);
-            }
-        }
-        return unusable;
-    }
-
-    private static UnknownTopicOrPartitionException missing(String topic, Throwable cause) {
-        return new UnknownTopicOrPartitionException("topic " + topic + " does not exist (the cluster says so); "
-                + "create it", cause);
-    }
-
-    private void rememberKnown(String topic) {
-        if (knownTopics.size() >= MAX_KNOWN_TOPICS) {
-            knownTopics.clear();
-        }
-        knownTopics.add(topic);
-    }
-
     @Override
     public List<PublishResult> deadLetter(List<DeadLetter> letters) throws InterruptedException {
+        String topic = kafka.deadLetterTopic();
+        TopicGate.Verdict verdict = gate.check(List.of(topic)).get(topic);
+        if (verdict instanceof TopicGate.Verdict.Missing m) {
+            missing.hold(topic, m.reason(), Set.of(), letters.size(), clock.instant());
+            return letters.stream().<PublishResult>map(l -> new PublishResult.TopicMissing(l.row(), topic, m.reason()))
+                    .toList();
+        }
         List<Future<RecordMetadata>> acks = new ArrayList<>(letters.size());
         for (DeadLetter letter : letters) {
-            acks.add(send(new ProducerRecord<>(kafka.deadLetterTopic(), null, letter.row().aggregateId(),
-                    letter.value(), headers(letter.row()))));
+            acks.add(verdict instanceof TopicGate.Verdict.Unusable u ? CompletableFuture.failedFuture(u.error())
+                    : send(new ProducerRecord<>(topic, null, letter.row().aggregateId(), letter.value(),
+                            headers(letter.row()))));
         }
         List<PublishResult> results = new ArrayList<>(letters.size());
         for (int i = 0; i < letters.size(); i++) {

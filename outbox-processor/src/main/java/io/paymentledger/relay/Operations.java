@@ -4,15 +4,21 @@ import static io.paymentledger.db.jooq.Tables.OUTBOX_CLAIM;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_RELAY_INSTANCE;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.paymentledger.db.jooq.tables.records.OutboxEventRecord;
+import io.paymentledger.schemas.Json;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.JSONB;
 import org.jooq.impl.DSL;
 
 /** What operators do to the outbox: look at it, and redrive or skip dead rows. Each change is one transaction. */
@@ -29,6 +35,33 @@ final class Operations {
     /** The outbox at a glance. */
     record Status(long pending, Duration oldestPendingAge, long retrying, long dead, long parkedAggregates,
                   List<Instance> liveInstances, List<HeldClaim> claims) {
+        /**
+         * The topics live instances report missing, each once: the earliest {@code since}, the largest count, and
+         * every instance that holds rows for it.
+         */
+        List<MissingTopic> missingTopics() {
+            Map<String, MissingTopic> byTopic = new TreeMap<>();
+            for (Instance instance : liveInstances) {
+                for (MissingTopic topic : instance.missingTopics()) {
+                    byTopic.merge(topic.topic(), topic, MissingTopic::merge);
+                }
+            }
+            return List.copyOf(byTopic.values());
+        }
+    }
+
+    /** A topic a relay instance found missing and holds rows for (no attempt spent), as its heartbeat reported it. */
+    record MissingTopic(String topic, String reason, Instant since, long rowsHeld, List<String> instances) {
+        MissingTopic {
+            instances = List.copyOf(instances);
+        }
+
+        MissingTopic merge(MissingTopic other) {
+            List<String> both = new ArrayList<>(instances);
+            both.addAll(other.instances());
+            return new MissingTopic(topic, reason, since.isBefore(other.since()) ? since : other.since(),
+                    Math.max(rowsHeld, other.rowsHeld()), both);
+        }
     }
 
     /**
@@ -40,7 +73,11 @@ final class Operations {
     }
 
     /** A relay instance seen recently. */
-    record Instance(String instanceId, Instant startedAt, Instant heartbeatAt, String circuitState) {
+    record Instance(String instanceId, Instant startedAt, Instant heartbeatAt, String circuitState,
+                    List<MissingTopic> missingTopics) {
+        Instance {
+            missingTopics = List.copyOf(missingTopics);
+        }
     }
 
     /** A dead row, as {@code dead list} shows it. */
@@ -65,9 +102,24 @@ final class Operations {
                 .where(OUTBOX_RELAY_INSTANCE.HEARTBEAT_AT.gt(OutboxStore.utc(now.minus(LIVE_WITHIN))))
                 .orderBy(OUTBOX_RELAY_INSTANCE.INSTANCE_ID)
                 .fetch(r -> new Instance(r.getInstanceId(), r.getStartedAt().toInstant(),
-                        r.getHeartbeatAt().toInstant(), r.getCircuitState()));
+                        r.getHeartbeatAt().toInstant(), r.getCircuitState(),
+                        missingTopics(r.getInstanceId(), r.getMissingTopics())));
         return new Status(counts.value1(), oldest == null ? Duration.ZERO : Duration.between(oldest.toInstant(), now),
                 counts.value3(), counts.value4(), counts.value5(), instances, claims(now));
+    }
+
+    private static List<MissingTopic> missingTopics(String instance, JSONB json) {
+        try {
+            List<MissingTopic> topics = new ArrayList<>();
+            for (JsonNode topic : Json.mapper().readTree(json.data())) {
+                topics.add(new MissingTopic(topic.get("topic").asText(), topic.get("reason").asText(),
+                        Instant.parse(topic.get("since").asText()), topic.get("rows_held").asLong(), List.of(instance)));
+            }
+            return topics;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("outbox_relay_instance.missing_topics of " + instance
+                    + " is not the JSON a relay writes: " + e.getOriginalMessage(), e);
+        }
     }
 
     /** Every claim, oldest first: a few per relay instance (one per worker's pass). */

@@ -26,7 +26,7 @@ final class OperatorCommands {
 
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = "Pending rows, oldest pending age, retrying, dead, parked aggregates, live relay instances, "
-                    + "claims in flight.")
+                    + "claims in flight, missing topics whose rows are held.")
     static final class Status implements Callable<Integer> {
         @ParentCommand
         RelayMain main;
@@ -53,6 +53,7 @@ final class OperatorCommands {
                             instance.circuitState(), instance.startedAt(), instance.heartbeatAt());
                 }
                 printClaims(out, status.claims());
+                printMissingTopics(out, status.missingTopics());
             }
             out.flush();
             return 0;
@@ -65,6 +66,15 @@ final class OperatorCommands {
                 out.printf("  claim %d  %s  %d rows  claimed %s  until %s%s%n", claim.claimId(), claim.instanceId(),
                         claim.rows(), claim.claimedAt(), claim.claimedUntil(),
                         claim.expired() ? "  EXPIRED: the next claim takes its rows over, they are sent again" : "");
+            }
+        }
+
+        private static void printMissingTopics(PrintWriter out, List<Operations.MissingTopic> topics) {
+            out.printf("missing topics:     %d%s%n", topics.size(), topics.isEmpty() ? ""
+                    : " (their rows are held, no attempt spent; create the topic and delivery resumes)");
+            for (Operations.MissingTopic topic : topics) {
+                out.printf("  %s  %d rows held  since %s  by %s: %s%n", topic.topic(), topic.rowsHeld(),
+                        topic.since(), String.join(", ", topic.instances()), topic.reason());
             }
         }
 
@@ -81,6 +91,9 @@ final class OperatorCommands {
             map.put("claims", status.claims().stream().map(c -> Map.of("claim_id", c.claimId(),
                     "instance_id", c.instanceId(), "rows", c.rows(), "claimed_at", c.claimedAt().toString(),
                     "claimed_until", c.claimedUntil().toString(), "expired", c.expired())).toList());
+            map.put("missing_topics", status.missingTopics().stream().map(t -> Map.of("topic", t.topic(),
+                    "rows_held", t.rowsHeld(), "since", t.since().toString(), "instances", t.instances(),
+                    "reason", t.reason())).toList());
             return map;
         }
     }

@@ -19,7 +19,8 @@ import org.slf4j.MDC;
  * it (no transaction open), record the outcomes (one fenced transaction per outcome kind), end the claim (which
  * releases every row left pending). A crash between publishing and recording leaves the rows pending and claimed
  * until the claim expires, so they are sent again: at-least-once, never lost. Broker outages go through the circuit
- * breaker and spend no attempts.
+ * breaker and spend no attempts; so does a missing topic, whose rows are left out of claims until it exists
+ * ({@link MissingTopics}).
  */
 final class OutboxRelay {
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
@@ -32,9 +33,10 @@ final class OutboxRelay {
     private final Clock clock;
     private final DoubleSupplier random;
     private final RelayMetrics metrics;
+    private final MissingTopics missing;
 
     OutboxRelay(OutboxStore store, Publisher publisher, DeadLetters deadLetters, CircuitBreaker breaker,
-                RelayConfig config, Clock clock, DoubleSupplier random, RelayMetrics metrics) {
+                RelayConfig config, Clock clock, DoubleSupplier random, RelayMetrics metrics, MissingTopics missing) {
         this.store = store;
         this.publisher = publisher;
         this.deadLetters = deadLetters;
@@ -43,6 +45,7 @@ final class OutboxRelay {
         this.clock = clock;
         this.random = random;
         this.metrics = metrics;
+        this.missing = missing;
     }
 
     /** What one pass did. */
@@ -60,7 +63,7 @@ final class OutboxRelay {
         try {
             Instant now = clock.instant();
             OutboxStore.Claim claim = store.claimBatch(config.instanceId(), config.batchSize(), now,
-                    now.plus(config.claimTimeout()), config.routing() == TopicRouting.EVENT_TYPE);
+                    now.plus(config.claimTimeout()), config.routing(), missing.routingKeys());
             if (claim.rows().isEmpty()) {
                 return new Pass(0, false);
             }
@@ -119,6 +122,7 @@ final class OutboxRelay {
     private Recorded record(long claim, List<PublishResult> results) throws InterruptedException {
         List<OutboxRow> published = new ArrayList<>();
         int unavailable = 0;
+        int topicMissing = 0;
         List<OutboxStore.Retry> retries = new ArrayList<>();
         List<Failure> doomed = new ArrayList<>();
         Exception outage = null;
@@ -129,6 +133,8 @@ final class OutboxRelay {
                 published.add(row);
             } else if (result instanceof PublishResult.Held) {
                 unavailable++;
+            } else if (result instanceof PublishResult.TopicMissing) {
+                topicMissing++;
             } else if (result instanceof PublishResult.Unavailable u) {
                 unavailable++;
                 outage = outage == null ? u.error() : outage;
@@ -142,6 +148,7 @@ final class OutboxRelay {
         markPublished(claim, published, now, doomed.isEmpty());
         metrics.transportFailures(unavailable);
         metrics.recordFailures(retries.size() + doomed.size());
+        metrics.heldForMissingTopic(topicMissing);
         if (outage != null) {
             log.warn("Kafka unavailable: {} rows released without spending an attempt ({})", unavailable,
                     outage.toString());
@@ -177,7 +184,7 @@ final class OutboxRelay {
             }
             failed.add(aggregate);
             boolean keep = !behindFailure || result instanceof PublishResult.Unavailable
-                    || result instanceof PublishResult.Held;
+                    || result instanceof PublishResult.Held || result instanceof PublishResult.TopicMissing;
             held.add(keep ? result : new PublishResult.Held(result.row()));
         }
         return held;
@@ -223,6 +230,7 @@ final class OutboxRelay {
         List<PublishResult> sent = publisher.deadLetter(letters);
         List<Failure> dead = new ArrayList<>();
         int unavailable = 0;
+        List<Long> postponed = new ArrayList<>();
         List<OutboxStore.Retry> retries = new ArrayList<>();
         Exception outage = null;
         for (int i = 0; i < sent.size(); i++) {
@@ -231,6 +239,8 @@ final class OutboxRelay {
             if (result instanceof PublishResult.Published) {
                 dead.add(failure);
                 logDead(failure);
+            } else if (result instanceof PublishResult.TopicMissing) {
+                postponed.add(failure.row().id());
             } else if (result instanceof PublishResult.Unavailable u) {
                 unavailable++;
                 outage = outage == null ? u.error() : outage;
@@ -241,6 +251,9 @@ final class OutboxRelay {
         }
         store.markDead(claim, dead, now, config.deadLetterPolicy() == DeadLetterPolicy.PARK);
         store.markRetry(claim, retries, now);
+        // The dead-letter topic is missing: no fault of the rows, so no attempt; they come back after its next check.
+        store.postpone(claim, postponed, now.plus(MissingTopics.RECHECK_INTERVAL));
+        metrics.heldForMissingTopic(postponed.size());
         metrics.deadLettered(dead.size());
         metrics.transportFailures(unavailable);
         return outage;

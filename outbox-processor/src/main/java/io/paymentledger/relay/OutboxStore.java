@@ -4,6 +4,8 @@ import static io.paymentledger.db.jooq.Tables.OUTBOX_CLAIM;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_RELAY_INSTANCE;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.paymentledger.schemas.Json;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +21,7 @@ import org.jooq.CommonTableExpression;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.JSONB;
 import org.jooq.Record;
 import org.jooq.Record1;
 import org.jooq.Record3;
@@ -87,7 +90,22 @@ final class OutboxStore {
      * {@code SCAN_WINDOWS} windows were read (rows of blocked aggregates only cost scanning, never a claim).
      */
     Claim claimBatch(String instance, int limit, Instant now, Instant claimedUntil, boolean sameEventTypeRuns) {
+        return claimBatch(instance, limit, now, claimedUntil,
+                sameEventTypeRuns ? TopicRouting.EVENT_TYPE : TopicRouting.AGGREGATE_TYPE, Set.of());
+    }
+
+    /**
+     * As {@link #claimBatch(String, int, Instant, Instant, boolean)}, leaving out the rows whose routing column
+     * ({@code event_type}, or {@code aggregate_type}, by {@code routing}) is one of {@code heldKeys}: their topic is
+     * missing ({@link MissingTopics}). An aggregate whose head is left out stays blocked (its head is found whatever
+     * the filter), so its later versions wait behind it.
+     */
+    Claim claimBatch(String instance, int limit, Instant now, Instant claimedUntil, TopicRouting routing,
+                     Set<String> heldKeys) {
         OffsetDateTime at = utc(now);
+        boolean sameEventTypeRuns = routing == TopicRouting.EVENT_TYPE;
+        Condition notHeld = heldKeys.isEmpty() ? DSL.noCondition()
+                : routingColumn(routing).ne(DSL.all(heldKeys.toArray(String[]::new)));
         return dsl.transactionResult(tx -> {
             DSLContext claim = tx.dsl();
             // The scan must walk the pending index in id order and stop at the window's end. Right after a burst
@@ -107,7 +125,7 @@ final class OutboxStore {
             Map<Long, OutboxRow> scanned = new HashMap<>();
             long after = 0;
             for (int window = 0; window < SCAN_WINDOWS && !planner.full(); window++) {
-                List<OutboxRow> rows = claimable(claim, at, after, windowSize);
+                List<OutboxRow> rows = claimable(claim, at, after, windowSize, notHeld);
                 rows.forEach(row -> scanned.put(row.id(), row));
                 List<RunPlanner.Candidate> candidates = rows.stream().map(OutboxStore::candidate).toList();
                 planner.add(candidates, heads(claim, planner.unseen(candidates)));
@@ -144,16 +162,38 @@ final class OutboxStore {
      * Claimable rows (pending, due, in no claim) after id {@code after}, in id order, whole: the scan visits each row
      * anyway, and the rows it chooses need no second read.
      */
-    private static List<OutboxRow> claimable(DSLContext dsl, OffsetDateTime at, long after, int size) {
+    private static List<OutboxRow> claimable(DSLContext dsl, OffsetDateTime at, long after, int size,
+                                             Condition notHeld) {
         return dsl.select(ROW_FIELDS).from(OUTBOX_EVENT)
                 .where(OUTBOX_EVENT.STATUS.eq(DSL.inline(PENDING)))
                 .and(OUTBOX_EVENT.ID.gt(after))
                 .and(OUTBOX_EVENT.NEXT_ATTEMPT_AT.le(at))
+                .and(notHeld)
                 .and(OUTBOX_EVENT.ID.notIn(DSL.select(
                         DSL.function("unnest", SQLDataType.BIGINT, OUTBOX_CLAIM.OUTBOX_IDS)).from(OUTBOX_CLAIM)))
                 .orderBy(OUTBOX_EVENT.ID)
                 .limit(size)
                 .fetch(OutboxStore::toRow);
+    }
+
+    private static Field<String> routingColumn(TopicRouting routing) {
+        return routing == TopicRouting.EVENT_TYPE ? OUTBOX_EVENT.EVENT_TYPE : OUTBOX_EVENT.AGGREGATE_TYPE;
+    }
+
+    /** Pending rows per value of the routing column, for the values in {@code keys} (the held topics' rows). */
+    Map<String, Long> pendingByRoutingKey(TopicRouting routing, Set<String> keys) {
+        if (keys.isEmpty()) {
+            return Map.of();
+        }
+        Field<String> column = routingColumn(routing);
+        Map<String, Long> counts = new HashMap<>();
+        dsl.select(column, DSL.count()).from(OUTBOX_EVENT)
+                .where(OUTBOX_EVENT.STATUS.eq(DSL.inline(PENDING)))
+                .and(column.eq(DSL.any(keys.toArray(String[]::new))))
+                .groupBy(column)
+                .fetch()
+                .forEach(r -> counts.put(r.value1(), r.value2().longValue()));
+        return counts;
     }
 
     private static RunPlanner.Candidate candidate(OutboxRow row) {
@@ -306,6 +346,20 @@ final class OutboxStore {
                 Map.of(OUTBOX_EVENT.NEXT_ATTEMPT_AT, failed.field("next_attempt_at", OffsetDateTime.class)));
     }
 
+    /**
+     * Releases rows of {@code claim} until {@code until} without counting an attempt: their dead-letter topic is
+     * missing, which is no fault of theirs. Fenced by the claim like every change.
+     */
+    int postpone(long claim, Collection<Long> ids, Instant until) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        return fenced(claim, tx -> tx.update(OUTBOX_EVENT)
+                .set(OUTBOX_EVENT.NEXT_ATTEMPT_AT, utc(until))
+                .where(pendingAmong(ids))
+                .execute());
+    }
+
     /** Marks dead-lettered rows dead, counting their last attempt; {@code park} blocks their aggregates. */
     int markDead(long claim, List<Failure> dead, Instant now, boolean park) {
         if (dead.isEmpty()) {
@@ -353,19 +407,35 @@ final class OutboxStore {
         return dsl.deleteFrom(OUTBOX_EVENT).where(OUTBOX_EVENT.ID.in(old)).execute();
     }
 
-    /** Records that {@code instance} is alive, for operators' {@code status}. */
-    void heartbeat(String instance, Instant startedAt, Instant now, String circuitState) {
+    /**
+     * Records that {@code instance} is alive, for operators' {@code status}, with the topics whose rows it holds
+     * because they are missing.
+     */
+    void heartbeat(String instance, Instant startedAt, Instant now, String circuitState,
+                   List<MissingTopics.Topic> missingTopics) {
+        JSONB missing = missingTopicsJson(missingTopics);
         dsl.insertInto(OUTBOX_RELAY_INSTANCE)
                 .set(OUTBOX_RELAY_INSTANCE.INSTANCE_ID, instance)
                 .set(OUTBOX_RELAY_INSTANCE.STARTED_AT, utc(startedAt))
                 .set(OUTBOX_RELAY_INSTANCE.HEARTBEAT_AT, utc(now))
                 .set(OUTBOX_RELAY_INSTANCE.CIRCUIT_STATE, circuitState)
+                .set(OUTBOX_RELAY_INSTANCE.MISSING_TOPICS, missing)
                 .onConflict(OUTBOX_RELAY_INSTANCE.INSTANCE_ID)
                 .doUpdate()
                 .set(OUTBOX_RELAY_INSTANCE.STARTED_AT, utc(startedAt))
                 .set(OUTBOX_RELAY_INSTANCE.HEARTBEAT_AT, utc(now))
                 .set(OUTBOX_RELAY_INSTANCE.CIRCUIT_STATE, circuitState)
+                .set(OUTBOX_RELAY_INSTANCE.MISSING_TOPICS, missing)
                 .execute();
+    }
+
+    private static JSONB missingTopicsJson(List<MissingTopics.Topic> topics) {
+        ArrayNode array = Json.mapper().createArrayNode();
+        for (MissingTopics.Topic topic : topics) {
+            array.addObject().put("topic", topic.topic()).put("reason", topic.reason())
+                    .put("since", topic.since().toString()).put("rows_held", topic.rowsHeld());
+        }
+        return JSONB.valueOf(array.toString());
     }
 
     /** How many rows {@code instance} holds in unexpired claims at {@code now}. */

@@ -15,7 +15,14 @@ sealed interface PublishResult {
     record Unavailable(OutboxRow row, Exception error) implements PublishResult {
     }
 
-    /** A failure of this record that may pass (e.g. its topic does not exist yet): retry it later, one attempt spent. */
+    /**
+     * Its topic does not exist and was not created (see {@link TopicGate}): a condition of the infrastructure, not of
+     * the record, so it is released without spending an attempt and its topic is held ({@link MissingTopics}).
+     */
+    record TopicMissing(OutboxRow row, String topic, String reason) implements PublishResult {
+    }
+
+    /** A failure of this record that may pass (e.g. a corrupt record): retry it later, one attempt spent. */
     record RetryLater(OutboxRow row, Exception error) implements PublishResult {
     }
 

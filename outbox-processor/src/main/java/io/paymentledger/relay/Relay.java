@@ -35,6 +35,7 @@ public final class Relay implements AutoCloseable {
     private final Publisher publisher;
     private final CircuitBreaker breaker;
     private final Housekeeping housekeeping;
+    private final MissingTopics missing;
     private final RelayConfig config;
     private final CommitListener commits;
     private final Semaphore wakeUps = new Semaphore(0);
@@ -43,12 +44,14 @@ public final class Relay implements AutoCloseable {
     private volatile boolean running;
 
     Relay(OutboxRelay relay, Publisher publisher, CircuitBreaker breaker, Housekeeping housekeeping,
-          RelayConfig config) {
+          MissingTopics missing, RelayConfig config) {
         this.relay = relay;
         this.publisher = publisher;
         this.breaker = breaker;
         this.housekeeping = housekeeping;
+        this.missing = missing;
         this.config = config;
+        missing.onRelease(this::wakeUp);
         this.commits = new CommitListener(config.database(), this::wakeUp);
         this.stopped = new CountDownLatch(config.workers());
     }
@@ -64,7 +67,8 @@ public final class Relay implements AutoCloseable {
      * metrics in {@code meters}; the caller owns the pool and the registry.
      */
     public static Relay create(RelayConfig config, DataSource dataSource, Clock clock, MeterRegistry meters) {
-        KafkaPublisher publisher = KafkaPublisher.create(config);
+        MissingTopics missing = new MissingTopics();
+        KafkaPublisher publisher = KafkaPublisher.create(config, missing, clock);
         publisher.bindMetrics(meters);
         DSLContext dsl = Database.dsl(dataSource);
         OutboxStore store = new OutboxStore(dsl, config.deletesPublishedRows() ? OutboxStore.PublishedRows.DELETE
@@ -72,9 +76,10 @@ public final class Relay implements AutoCloseable {
         CircuitBreaker breaker = circuitBreaker(config.circuit(), meters);
         RelayMetrics metrics = new RelayMetrics(meters, config.instanceId());
         OutboxRelay relay = new OutboxRelay(store, publisher, new DeadLetters(EventSchemas.load(), config.instanceId()),
-                breaker, config, clock, () -> ThreadLocalRandom.current().nextDouble(), metrics);
-        Housekeeping housekeeping = new Housekeeping(store, new Operations(dsl), config, clock, breaker, metrics);
-        return new Relay(relay, publisher, breaker, housekeeping, config);
+                breaker, config, clock, () -> ThreadLocalRandom.current().nextDouble(), metrics, missing);
+        Housekeeping housekeeping = new Housekeeping(store, new Operations(dsl), config, clock, breaker, metrics,
+                missing, publisher.topics()::recheck);
+        return new Relay(relay, publisher, breaker, housekeeping, missing, config);
     }
 
     /** The breaker around the broker, named {@code kafka}, its state and calls bound to {@code meters}. */
@@ -105,6 +110,30 @@ public final class Relay implements AutoCloseable {
     /** The circuit breaker's state: CLOSED, OPEN or HALF_OPEN. */
     public String circuitState() {
         return breaker.getState().name();
+    }
+
+    /** The topics whose rows this relay holds because they do not exist, by name (empty while all exist). */
+    public List<String> missingTopics() {
+        return missing.all().stream().map(MissingTopics.Topic::topic).toList();
+    }
+
+    /**
+     * What readiness says about topics: always up (the relay delivers every other topic), with the missing ones
+     * named, their held rows and since when.
+     */
+    public String topicsReport() {
+        List<MissingTopics.Topic> topics = missing.all();
+        if (topics.isEmpty()) {
+            return "no topic missing";
+        }
+        StringBuilder report = new StringBuilder(topics.size() + " topic(s) missing, their rows held (no attempt "
+                + "spent) while other topics flow; create them or set " + TopicCreation.OUTBOX_TOPIC_CREATION
+                + "=create:");
+        for (MissingTopics.Topic topic : topics) {
+            report.append(' ').append(topic.topic()).append(" (").append(topic.rowsHeld()).append(" rows since ")
+                    .append(topic.since()).append(')');
+        }
+        return report.toString();
     }
 
     /** Starts the worker threads ({@code OUTBOX_WORKERS}) and the housekeeping thread. */

@@ -33,13 +33,15 @@ import java.util.Objects;
  *                          deletes each row in the statement that records its publication (no history kept, and
  *                          the cheapest settle: a delete touches no index, a mark adds an entry to four)
  * @param circuit           {@code OUTBOX_CIRCUIT_*}, see {@link CircuitSettings}
+ * @param topicCreation     {@code OUTBOX_TOPIC_CREATION} and the settings of created topics, see {@link TopicCreation}
  * @param producerOverrides extra producer settings from {@code KAFKA_*} variables (TLS, SASL, ...), see
  *                          {@link ProducerSettings}
  */
 public record RelayConfig(DatabaseConfig database, KafkaConfig kafka, TopicRouting routing, int batchSize,
                           int workers, Duration pollInterval, Duration claimTimeout, Backoff backoff, String instanceId,
                           int maxRetries, DeadLetterPolicy deadLetterPolicy, Duration retention,
-                          CircuitSettings circuit, Map<String, String> producerOverrides) {
+                          CircuitSettings circuit, TopicCreation topicCreation,
+                          Map<String, String> producerOverrides) {
     public static final String OUTBOX_TOPIC_ROUTING = "OUTBOX_TOPIC_ROUTING";
     public static final String OUTBOX_BATCH_SIZE = "OUTBOX_BATCH_SIZE";
     public static final String OUTBOX_WORKERS = "OUTBOX_WORKERS";
@@ -63,6 +65,7 @@ public record RelayConfig(DatabaseConfig database, KafkaConfig kafka, TopicRouti
         Objects.requireNonNull(deadLetterPolicy, "deadLetterPolicy");
         Objects.requireNonNull(retention, "retention");
         Objects.requireNonNull(circuit, "circuit");
+        Objects.requireNonNull(topicCreation, "topicCreation");
         producerOverrides = Map.copyOf(producerOverrides);
         if (batchSize < 1 || batchSize > 10_000) {
             throw new ConfigException(OUTBOX_BATCH_SIZE, "'" + batchSize + "' is out of range; use between 1 and 10000");
@@ -102,6 +105,7 @@ public record RelayConfig(DatabaseConfig database, KafkaConfig kafka, TopicRouti
                 env.option(OUTBOX_DEAD_LETTER_POLICY, DeadLetterPolicy.class, DeadLetterPolicy.CONTINUE),
                 Duration.ofHours(env.integer(OUTBOX_RETENTION_HOURS, 168, 0, 87_600)),
                 CircuitSettings.fromEnv(env),
+                TopicCreation.fromEnv(env),
                 ProducerSettings.overridesFromEnv(env));
     }
 
@@ -128,7 +132,8 @@ public record RelayConfig(DatabaseConfig database, KafkaConfig kafka, TopicRouti
         return "RelayConfig[database=" + database + ", kafka=" + kafka + ", routing=" + routing + ", batchSize="
                 + batchSize + ", workers=" + workers + ", pollInterval=" + pollInterval + ", claimTimeout=" + claimTimeout + ", backoff="
                 + backoff + ", instanceId=" + instanceId + ", maxRetries=" + maxRetries + ", deadLetterPolicy="
-                + deadLetterPolicy + ", retention=" + retention + ", circuit=" + circuit + ", producerOverrides="
+                + deadLetterPolicy + ", retention=" + retention + ", circuit=" + circuit + ", topicCreation="
+                + topicCreation + ", producerOverrides="
                 + ProducerSettings.masked(producerOverrides) + "]";
     }
 }

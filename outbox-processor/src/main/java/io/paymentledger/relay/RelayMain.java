@@ -34,7 +34,9 @@ import picocli.CommandLine.Command;
                 "OUTBOX_POLL_INTERVAL_SECONDS (1.0), OUTBOX_CLAIM_TIMEOUT_SECONDS (8), OUTBOX_BASE_DELAY_SECONDS (1.0),",
                 "OUTBOX_MAX_DELAY_SECONDS (60.0), OUTBOX_MAX_RETRIES (5), OUTBOX_DEAD_LETTER_POLICY (continue|park),",
                 "OUTBOX_RETENTION_HOURS (168), OUTBOX_CIRCUIT_FAILURE_RATE_PERCENT (50), OUTBOX_CIRCUIT_WINDOW_SIZE (6),",
-                "OUTBOX_CIRCUIT_MINIMUM_CALLS (3), OUTBOX_CIRCUIT_OPEN_SECONDS (5), OUTBOX_INSTANCE_ID",
+                "OUTBOX_CIRCUIT_MINIMUM_CALLS (3), OUTBOX_CIRCUIT_OPEN_SECONDS (5),",
+                "OUTBOX_TOPIC_CREATION (off|create), OUTBOX_TOPIC_PARTITIONS, OUTBOX_TOPIC_REPLICATION_FACTOR,",
+                "OUTBOX_TOPIC_MIN_INSYNC_REPLICAS (broker defaults; only with create), OUTBOX_INSTANCE_ID",
                 "(relay-<pid>@<host>), KAFKA_<SETTING> producer pass-through (e.g. KAFKA_SECURITY_PROTOCOL),",
                 "HTTP_PORT (8080: /metrics, /health/live, /health/ready; 0 = any free port), LOG_FORMAT (text|json),",
                 "LOG_LEVEL (INFO).",
@@ -101,7 +103,11 @@ public final class RelayMain implements Callable<Integer> {
             return 0;
         }
 
-        /** Ready when the database answers and the Kafka circuit is not open (an open one claims nothing). */
+        /**
+         * Ready when the database answers and the Kafka circuit is not open (an open one claims nothing). Missing
+         * topics are reported under {@code kafka_topics} but keep it up: the relay still delivers every other topic,
+         * and no restart or reroute of this instance would create the topic (see README, Topics).
+         */
         private static Map<String, HealthCheck> readiness(RelayConfig config, Relay relay) {
             Map<String, HealthCheck> checks = new LinkedHashMap<>();
             checks.put("database", new DatabaseHealth(config.database()));
@@ -112,6 +118,7 @@ public final class RelayMain implements Callable<Integer> {
                                 + "claimed until a probe succeeds")
                         : Health.up("Kafka circuit breaker " + state);
             });
+            checks.put("kafka_topics", () -> Health.up(relay.topicsReport()));
             return checks;
         }
 

@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,9 +35,11 @@ final class RelayMetrics {
     private final Counter transportFailures;
     private final Counter recordFailures;
     private final Counter deadLettered;
+    private final Counter heldForMissingTopic;
     private final DistributionSummary batchSize;
     private final Timer batchDuration;
     private final Timer commitToAck;
+    private final MultiGauge missingTopicRows;
 
     RelayMetrics(MeterRegistry meters, String instance) {
         claimed = Counter.builder(PREFIX + "claimed").baseUnit("rows").tag("relay_instance", instance)
@@ -47,6 +51,11 @@ final class RelayMetrics {
         recordFailures = failures(meters, instance, "record", "a failure of the record itself: one attempt spent");
         deadLettered = Counter.builder(PREFIX + "dead.lettered").baseUnit("events").tag("relay_instance", instance)
                 .description("Rows sent to the dead-letter topic and marked dead").register(meters);
+        heldForMissingTopic = Counter.builder(PREFIX + "topic.missing.held").baseUnit("rows")
+                .tag("relay_instance", instance)
+                .description("Claimed rows released without an attempt because their topic (or the dead-letter "
+                        + "topic) does not exist")
+                .register(meters);
         batchSize = DistributionSummary.builder(PREFIX + "batch.size").baseUnit("rows").tag("relay_instance", instance)
                 .description("Rows claimed per non-empty pass").register(meters);
         batchDuration = Timer.builder(PREFIX + "batch.duration").tag("relay_instance", instance)
@@ -55,6 +64,11 @@ final class RelayMetrics {
                 .description("From the row's occurred_at (the writer's transaction) to Kafka's acknowledgement")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofMinutes(10)).register(meters);
+        missingTopicRows = MultiGauge.builder(PREFIX + "topic.missing.rows").baseUnit("rows")
+                .tag("relay_instance", instance)
+                .description("Pending rows held because their topic does not exist (no attempt spent), per topic; "
+                        + "no series while every topic exists")
+                .register(meters);
         gauge(meters, instance, "pending", "rows", "Pending rows in the outbox (all instances)", Backlog::pending);
         gauge(meters, instance, "oldest.pending.age", "seconds", "Age of the oldest pending row: the relay's lag",
                 Backlog::oldestPendingAgeSeconds);
@@ -107,8 +121,18 @@ final class RelayMetrics {
         recordFailures.increment(rows);
     }
 
+    void heldForMissingTopic(int rows) {
+        heldForMissingTopic.increment(rows);
+    }
+
     void deadLettered(int rows) {
         deadLettered.increment(rows);
+    }
+
+    /** The held rows of each missing topic; a topic no longer listed loses its series. */
+    void missingTopics(List<MissingTopics.Topic> topics) {
+        missingTopicRows.register(topics.stream().map(topic -> MultiGauge.Row.of(Tags.of("topic", topic.topic()),
+                topic.rowsHeld())).toList(), true);
     }
 
     void backlog(Backlog snapshot) {

@@ -14,7 +14,11 @@ public enum TopicRouting {
     AGGREGATE_TYPE;
 
     String topic(KafkaConfig kafka, String eventType, String aggregateType) {
-        String name = this == EVENT_TYPE ? eventType : aggregateType;
-        return kafka.topic(name.toLowerCase(Locale.ROOT));
+        return kafka.topic(key(eventType, aggregateType).toLowerCase(Locale.ROOT));
+    }
+
+    /** The column value that picks the topic: the event type, or the aggregate type. */
+    String key(String eventType, String aggregateType) {
+        return this == EVENT_TYPE ? eventType : aggregateType;
     }
 }

@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.paymentledger.config.CommandLines;
 import io.paymentledger.config.Env;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.paymentledger.db.jooq.tables.records.OutboxEventRecord;
 import io.paymentledger.schemas.EventSchemas;
 import io.paymentledger.schemas.Json;
@@ -23,9 +24,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -90,18 +91,54 @@ class DeadLetterIT {
     @Test
     void rowIsDeadLetteredWhenItReachesMaxRetries() throws Exception {
         String aggregate = newAggregateId();
-        String eventId = insert(database.dsl(), aggregate, 1, "PaymentNeverCreated");
-        try (Relay relay = relay("max-retries", Map.of("OUTBOX_MAX_RETRIES", "2"))) {
-            runUntil(relay, () -> "dead".equals(status(database.dsl(), eventId)));
+        String eventId = insert(database.dsl(), aggregate, 1, "PaymentAuthorized");
+        RelayConfig config = RelayTestSupport.config(database, kafka, "max-retries", Map.of("OUTBOX_MAX_RETRIES", "2"));
+        try (KafkaPublisher real = KafkaPublisher.create(config, new MissingTopics(), Clock.systemUTC())) {
+            OutboxRelay relay = relayWhoseSendsFail(config, real, new CorruptRecordException("CRC mismatch"));
+            await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).until(() -> {
+                relay.runOnce();
+                return "dead".equals(status(database.dsl(), eventId));
+            });
         }
         OutboxEventRecord row = row(eventId);
         assertThat(row.getAttempts()).isEqualTo(2);
         assertThat(row.getFirstFailureAt()).isBefore(row.getLastFailureAt());
         JsonNode letter = deadLetter(eventId);
         assertThat(letter.get("attempts").asInt()).isEqualTo(2);
-        assertThat(letter.get("error_class").asText()).isEqualTo(UnknownTopicOrPartitionException.class.getName());
-        assertThat(letter.get("envelope").get("event_type").asText()).isEqualTo("PaymentNeverCreated");
+        assertThat(letter.get("error_class").asText()).isEqualTo(CorruptRecordException.class.getName());
+        assertThat(letter.get("envelope").get("event_type").asText()).isEqualTo("PaymentAuthorized");
         assertThat(letter.get("first_failure_at").asText()).isNotEqualTo(letter.get("last_failure_at").asText());
+    }
+
+    /**
+     * A relay pass over the real database whose sends all fail with {@code error} (a failing sender: no real broker
+     * produces a corrupt record on demand), while its dead letters go to the real DLQ through {@code real}.
+     */
+    private static OutboxRelay relayWhoseSendsFail(RelayConfig config, KafkaPublisher real, Exception error) {
+        Publisher failing = new Publisher() {
+            @Override
+            public List<PublishResult> publish(List<OutboxRow> rows) {
+                return rows.stream().<PublishResult>map(row -> new PublishResult.RetryLater(row, error)).toList();
+            }
+
+            @Override
+            public List<PublishResult> deadLetter(List<DeadLetter> letters) throws InterruptedException {
+                return real.deadLetter(letters);
+            }
+
+            @Override
+            public String topicOf(OutboxRow row) {
+                return real.topicOf(row);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        return new OutboxRelay(new OutboxStore(database.dsl()), failing,
+                new DeadLetters(SCHEMAS, config.instanceId()), Relay.circuitBreaker(config.circuit(), meters), config,
+                Clock.systemUTC(), () -> 0.5, new RelayMetrics(meters, config.instanceId()), new MissingTopics());
     }
 
     @Test
@@ -142,18 +179,24 @@ class DeadLetterIT {
     @Test
     void redriveRequeuesADeadRowWithAttemptsResetAndItIsDelivered() throws Exception {
         KafkaNamespace late = TestInfrastructure.get().newKafkaNamespace("redrive");
-        late.createTopics(1, "dlq");
+        late.createTopics(1, "dlq", "paymentauthorized");
         String aggregate = newAggregateId();
         String eventId = insert(database.dsl(), aggregate, 1, "PaymentAuthorized");
         Map<String, String> env = Map.of("OUTBOX_MAX_RETRIES", "1", "KAFKA_TOPIC_PREFIX", late.topicPrefix());
-        try (Relay relay = relay("redrive", env)) {
-            runUntil(relay, () -> "dead".equals(status(database.dsl(), eventId)));
-            assertThat(operator("dead", "list")).contains(eventId).contains("attempts 1");
-            assertThat(operator("dead", "show", eventId)).contains("\"payment_id\":\"" + aggregate + "\"");
+        RelayConfig config = RelayTestSupport.config(database, late, "redrive", env);
+        try (KafkaPublisher real = KafkaPublisher.create(config, new MissingTopics(), Clock.systemUTC())) {
+            OutboxRelay failing = relayWhoseSendsFail(config, real, new CorruptRecordException("CRC mismatch"));
+            await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).until(() -> {
+                failing.runOnce();
+                return "dead".equals(status(database.dsl(), eventId));
+            });
+        }
+        assertThat(operator("dead", "list")).contains(eventId).contains("attempts 1");
+        assertThat(operator("dead", "show", eventId)).contains("\"payment_id\":\"" + aggregate + "\"");
 
-            late.createTopics(1, "paymentauthorized");
-            assertThat(operator("redrive", eventId)).contains("re-queued 1 dead row(s)");
-            assertThat(row(eventId).getAttempts()).isZero();
+        assertThat(operator("redrive", eventId)).contains("re-queued 1 dead row(s)");
+        assertThat(row(eventId).getAttempts()).isZero();
+        try (Relay relay = Relay.create(config, database.dataSource(), Clock.systemUTC())) {
             runUntil(relay, () -> "published".equals(status(database.dsl(), eventId)));
         }
         assertThat(late.readFromBeginning("paymentauthorized", 1, Duration.ofSeconds(20))).hasSize(1);

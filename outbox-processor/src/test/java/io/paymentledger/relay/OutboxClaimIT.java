@@ -12,6 +12,7 @@ import io.paymentledger.testsupport.TestInfrastructure;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,6 +56,24 @@ class OutboxClaimIT {
         assertThat(eventIds(second)).containsExactlyElementsOf(events);
         assertThat(second.rows()).allSatisfy(row -> assertThat(row.attempts()).isZero());
         assertThat(store.claimsHeld("relay-a", now)).isZero();
+    }
+
+    @Test
+    void rowsOfAHeldTopicAreLeftOutAndTheirAggregatesLaterVersionsWaitBehindThem() {
+        String heldAggregate = newAggregateId();
+        String held = insert(database.dsl(), heldAggregate, 1, "PaymentDisputed");
+        String behind = insert(database.dsl(), heldAggregate, 2, "PaymentAuthorized");
+        String other = insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
+
+        OutboxStore.Claim claim = store.claimBatch("relay-a", 100, now, now.plus(LEASE), TopicRouting.EVENT_TYPE,
+                Set.of("PaymentDisputed"));
+        assertThat(eventIds(claim)).containsExactly(other);
+        store.endClaim(claim.id());
+
+        assertThat(eventIds(store.claimBatch("relay-a", 100, now, now.plus(LEASE), TopicRouting.AGGREGATE_TYPE,
+                Set.of("Payment")))).as("aggregate-type routing leaves out by aggregate type").isEmpty();
+        assertThat(eventIds(claim("relay-a", now))).as("released: claimed in version order")
+                .containsExactly(held, behind, other);
     }
 
     @Test

@@ -35,6 +35,46 @@ class RelayConfigTest {
         assertThat(config.routing()).isEqualTo(TopicRouting.EVENT_TYPE);
         assertThat(config.kafka().topicPrefix()).isEqualTo("payments");
         assertThat(config.instanceId()).startsWith("relay-");
+        assertThat(config.topicCreation()).isEqualTo(TopicCreation.OFF);
+    }
+
+    @Test
+    void topicCreationTakesItsSettingsAndLeavesUnsetOnesToTheBroker() {
+        Map<String, String> env = required();
+        env.put("OUTBOX_TOPIC_CREATION", "create");
+        env.put("OUTBOX_TOPIC_PARTITIONS", "12");
+        env.put("OUTBOX_TOPIC_MIN_INSYNC_REPLICAS", "2");
+
+        TopicCreation creation = RelayConfig.fromEnv(new Env(env)).topicCreation();
+
+        assertThat(creation).isEqualTo(new TopicCreation(TopicCreation.Mode.CREATE, java.util.Optional.of(12),
+                java.util.Optional.empty(), java.util.Optional.of(2)));
+        assertThat(creation.newTopic("payments.x").replicationFactor()).as("broker default").isEqualTo((short) -1);
+    }
+
+    @Test
+    void badTopicCreationSettingsNameTheVariableAndValue() {
+        assertRejected(Map.of("OUTBOX_TOPIC_CREATION", "auto"),
+                "OUTBOX_TOPIC_CREATION: 'auto' is not one of: off, create");
+        assertRejected(Map.of("OUTBOX_TOPIC_CREATION", "create", "OUTBOX_TOPIC_PARTITIONS", "0"),
+                "OUTBOX_TOPIC_PARTITIONS: '0' is out of range; use between 1 and 10000");
+        assertRejected(Map.of("OUTBOX_TOPIC_CREATION", "create", "OUTBOX_TOPIC_REPLICATION_FACTOR", "three"),
+                "OUTBOX_TOPIC_REPLICATION_FACTOR: 'three' is not an integer; use a whole number between 1 and 32767");
+        assertRejected(Map.of("OUTBOX_TOPIC_CREATION", "create", "OUTBOX_TOPIC_REPLICATION_FACTOR", "2",
+                "OUTBOX_TOPIC_MIN_INSYNC_REPLICAS", "3"), "OUTBOX_TOPIC_MIN_INSYNC_REPLICAS: '3' is above "
+                + "OUTBOX_TOPIC_REPLICATION_FACTOR (2): no write with acks=all could ever succeed; use at most the "
+                + "replication factor");
+        assertRejected(Map.of("OUTBOX_TOPIC_PARTITIONS", "6"), "OUTBOX_TOPIC_PARTITIONS: '6' is set but "
+                + "OUTBOX_TOPIC_CREATION is off, so the relay creates no topic; set OUTBOX_TOPIC_CREATION=create, or "
+                + "unset OUTBOX_TOPIC_PARTITIONS");
+    }
+
+    private static void assertRejected(Map<String, String> settings, String message) {
+        Map<String, String> env = required();
+        env.putAll(settings);
+        assertThatThrownBy(() -> RelayConfig.fromEnv(new Env(env)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(message);
     }
 
     @Test

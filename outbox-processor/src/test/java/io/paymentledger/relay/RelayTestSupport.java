@@ -44,7 +44,7 @@ final class RelayTestSupport {
     static Housekeeping housekeeping(TestDatabase database, RelayConfig config, MeterRegistry meters) {
         return new Housekeeping(new OutboxStore(database.dsl()), new Operations(database.dsl()), config,
                 Clock.systemUTC(), Relay.circuitBreaker(config.circuit(), meters),
-                new RelayMetrics(meters, config.instanceId()));
+                new RelayMetrics(meters, config.instanceId()), new MissingTopics(), () -> { });
     }
 
     static Housekeeping housekeeping(TestDatabase database, RelayConfig config) {

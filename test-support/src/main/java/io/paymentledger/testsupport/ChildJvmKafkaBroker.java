@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -36,22 +37,32 @@ final class ChildJvmKafkaBroker implements KafkaServer {
     private final int port;
     private Process process;
 
-    private ChildJvmKafkaBroker(Path directory, String classpath, int port, int controllerPort) throws IOException {
+    private ChildJvmKafkaBroker(Path directory, String classpath, int port, int controllerPort,
+                                Map<String, String> settings) throws IOException {
         this.directory = directory;
         this.classpath = classpath;
         this.port = port;
         this.configFile = directory.resolve("server.properties");
         this.logFile = directory.resolve("broker.log");
-        Files.writeString(configFile, serverProperties(directory.resolve("data"), port, controllerPort));
+        Files.writeString(configFile, serverProperties(directory.resolve("data"), port, controllerPort, settings));
         Files.writeString(directory.resolve("logback.xml"), LOGBACK);
     }
 
     /** Formats storage, starts the broker and waits until it serves requests. */
     static ChildJvmKafkaBroker launch(Path parent) {
+        return launch(parent, Map.of());
+    }
+
+    /**
+     * As {@link #launch(Path)}, with broker {@code settings} (e.g. {@code auto.create.topics.enable=true}) in place of
+     * the defaults of the same name.
+     */
+    static ChildJvmKafkaBroker launch(Path parent, Map<String, String> settings) {
         try {
             Files.createDirectories(parent);
             Path directory = Files.createTempDirectory(parent, "kafka-");
-            ChildJvmKafkaBroker broker = new ChildJvmKafkaBroker(directory, brokerClasspath(), freePort(), freePort());
+            ChildJvmKafkaBroker broker = new ChildJvmKafkaBroker(directory, brokerClasspath(), freePort(), freePort(),
+                    settings);
             broker.format();
             broker.start();
             Runtime.getRuntime().addShutdownHook(new Thread(broker::destroyQuietly, "kafka-broker-shutdown"));
@@ -222,8 +233,20 @@ final class ChildJvmKafkaBroker implements KafkaServer {
         }
     }
 
-    private static String serverProperties(Path data, int port, int controllerPort) {
-        return String.join("\n",
+    private static String serverProperties(Path data, int port, int controllerPort, Map<String, String> settings) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        for (String line : defaultProperties(data, port, controllerPort)) {
+            int equals = line.indexOf('=');
+            properties.put(line.substring(0, equals), line.substring(equals + 1));
+        }
+        properties.putAll(settings);
+        StringBuilder text = new StringBuilder();
+        properties.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
+        return text.toString();
+    }
+
+    private static List<String> defaultProperties(Path data, int port, int controllerPort) {
+        return List.of(
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
@@ -243,8 +266,7 @@ final class ChildJvmKafkaBroker implements KafkaServer {
                 "transaction.state.log.num.partitions=4",
                 "share.coordinator.state.topic.replication.factor=1",
                 "share.coordinator.state.topic.min.isr=1",
-                "group.initial.rebalance.delay.ms=0",
-                "");
+                "group.initial.rebalance.delay.ms=0");
     }
 
     private static final String LOGBACK = """

@@ -32,6 +32,11 @@ public final class KafkaNamespace {
         this.topicPrefix = topicPrefix;
     }
 
+    /** A namespace on {@code server}, e.g. a test's {@link TestInfrastructure#privateKafka private broker}. */
+    public static KafkaNamespace on(KafkaServer server, String topicPrefix) {
+        return new KafkaNamespace(server, topicPrefix);
+    }
+
     /** A namespace on a broker this code does not run, e.g. {@code --bootstrap-servers} of a benchmark. */
     public static KafkaNamespace external(String bootstrapServers, String topicPrefix) {
         return new KafkaNamespace(new ExternalKafkaServer(bootstrapServers), topicPrefix);

@@ -3,6 +3,7 @@ package io.paymentledger.testsupport;
 import io.paymentledger.config.DatabaseConfig;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -77,6 +78,19 @@ public final class TestInfrastructure {
         String name = uniqueName(label);
         TestDatabase.create(postgres.admin(), name);
         return TestDatabase.open(postgres.admin(), postgres.forDatabase(name), name);
+    }
+
+    /**
+     * A broker of the caller's own, separate from the shared one, with broker {@code settings} in place of the
+     * defaults (e.g. {@code auto.create.topics.enable=true}): for a test of how the code under test behaves with a
+     * cluster configured differently. Always a KRaft broker in a child JVM, on every infrastructure, so the settings
+     * mean the same everywhere. Close it when the test is done.
+     */
+    public static KafkaServer privateKafka(Map<String, String> settings) {
+        KafkaServer server = ChildJvmKafkaBroker.launch(
+                Path.of(System.getProperty("java.io.tmpdir"), "payment-ledger-tests"), settings);
+        log.info("Private test Kafka with {}: {}", settings, server.description());
+        return server;
     }
 
     /** A new topic namespace (a unique topic prefix) for one test class. */
