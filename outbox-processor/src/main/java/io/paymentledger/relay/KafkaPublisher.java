@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -88,8 +89,7 @@ final class KafkaPublisher implements Publisher {
                 decided[i] = new PublishResult.TopicMissing(row, topicOf(row), m.reason());
                 failed.add(row.aggregate());
             } else {
-                ack = verdict instanceof TopicGate.Verdict.Unusable u ? CompletableFuture.failedFuture(u.error())
-                        : send(row);
+                ack = send(verdict, () -> record(row));
                 if (failedAlready(ack)) {
                     failed.add(row.aggregate());
                 }
@@ -150,9 +150,8 @@ final class KafkaPublisher implements Publisher {
         }
         List<Future<RecordMetadata>> acks = new ArrayList<>(letters.size());
         for (DeadLetter letter : letters) {
-            acks.add(verdict instanceof TopicGate.Verdict.Unusable u ? CompletableFuture.failedFuture(u.error())
-                    : send(new ProducerRecord<>(topic, null, letter.row().aggregateId(), letter.value(),
-                            headers(letter.row()))));
+            acks.add(send(verdict, () -> new ProducerRecord<>(topic, null, letter.row().aggregateId(),
+                    letter.value(), headers(letter.row()))));
         }
         List<PublishResult> results = new ArrayList<>(letters.size());
         for (int i = 0; i < letters.size(); i++) {
@@ -166,8 +165,10 @@ final class KafkaPublisher implements Publisher {
         return routing.topic(kafka, row.eventType(), row.aggregateType());
     }
 
-    private Future<RecordMetadata> send(OutboxRow row) {
-        return send(record(row));
+    /** Sends the record, or fails it at once with its topic's error when the topic is unusable (nothing is built). */
+    private Future<RecordMetadata> send(TopicGate.Verdict verdict, Supplier<ProducerRecord<String, byte[]>> record) {
+        return verdict instanceof TopicGate.Verdict.Unusable u ? CompletableFuture.failedFuture(u.error())
+                : send(record.get());
     }
 
     private Future<RecordMetadata> send(ProducerRecord<String, byte[]> record) {

@@ -157,12 +157,10 @@ final class TopicGate {
 
     /** {@code OUTBOX_TOPIC_CREATION=create}: creates the topic with the configured settings, then sends to it. */
     private Verdict create(String topic, Check check) throws InterruptedException {
-        Optional<Exception> refused = probe.create(creation.newTopic(topic));
+        Optional<Exception> refused = tryCreate(topic);
         if (refused.isEmpty()) {
-            logCreated(topic);
             return metadata(topic, check);
         }
-        nextCreationAt.put(topic, clock.instant().plus(CREATION_RETRY_INTERVAL));
         Exception error = refused.get();
         if (error instanceof InvalidTopicException invalid) {
             return new Verdict.Unusable(invalid);
@@ -175,8 +173,19 @@ final class TopicGate {
                 + CREATION_RETRY_INTERVAL.toSeconds() + " s): " + error);
     }
 
-    private void logCreated(String topic) {
-        log.info("Created topic {} ({}=create): {}", topic, TopicCreation.OUTBOX_TOPIC_CREATION, creation.describe());
+    /**
+     * Creates the topic with the configured settings and logs what it created; a refusal is returned, and the topic
+     * is not tried again for {@link #CREATION_RETRY_INTERVAL}.
+     */
+    private Optional<Exception> tryCreate(String topic) throws InterruptedException {
+        Optional<Exception> refused = probe.create(creation.newTopic(topic));
+        if (refused.isPresent()) {
+            nextCreationAt.put(topic, clock.instant().plus(CREATION_RETRY_INTERVAL));
+        } else {
+            log.info("Created topic {} ({}=create): {}", topic, TopicCreation.OUTBOX_TOPIC_CREATION,
+                    creation.describe());
+        }
+        return refused;
     }
 
     /**
@@ -195,19 +204,13 @@ final class TopicGate {
     }
 
     private boolean createdNow(String topic) throws InterruptedException {
-        Instant now = clock.instant();
-        if (!creation.creates() || now.isBefore(nextCreationAt.getOrDefault(topic, Instant.MIN))) {
+        if (!creation.creates() || clock.instant().isBefore(nextCreationAt.getOrDefault(topic, Instant.MIN))) {
             return false;
         }
-        Optional<Exception> refused = probe.create(creation.newTopic(topic));
-        if (refused.isPresent()) {
-            nextCreationAt.put(topic, now.plus(CREATION_RETRY_INTERVAL));
-            log.warn("Creating topic {} failed again, next try in {}: {}", topic, CREATION_RETRY_INTERVAL,
-                    refused.get().toString());
-            return false;
-        }
-        logCreated(topic);
-        return true;
+        Optional<Exception> refused = tryCreate(topic);
+        refused.ifPresent(error -> log.warn("Creating topic {} failed again, next try in {}: {}", topic,
+                CREATION_RETRY_INTERVAL, error.toString()));
+        return refused.isEmpty();
     }
 
     private void remember(String topic) {
