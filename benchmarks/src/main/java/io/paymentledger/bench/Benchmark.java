@@ -152,7 +152,8 @@ final class Benchmark {
                         ? "; seconds from relay start, latency includes the wait for the relay" : "",
                 warmedUpSeconds > 0 ? "; after " + warmedUpSeconds + " s of warm-up traffic (not counted; until the "
                         + "relays' JIT compilers used < 10% of a core)" : "", Math.round(compilerShare * 100), cpu);
-        return new BenchmarkResult(settings.scenario(), settings.workload().label(), plan.events(), seconds,
+        return new BenchmarkResult(settings.scenario(), settings.workload().label(), plan.events(), acks.acked(),
+                seconds,
                 plan.events() / seconds, plan.events() / insertSeconds,
                 BenchmarkResult.quantile(latencies, 0.50), BenchmarkResult.quantile(latencies, 0.99),
                 BenchmarkResult.quantile(latencies, 1.0), rssMb, notes);

@@ -7,7 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The one JSON line a benchmark prints on stdout. Latencies are commit-to-ack, in milliseconds. */
-record BenchmarkResult(String scenario, String workload, int events, double seconds, double eventsPerSec,
+record BenchmarkResult(String scenario, String workload, int events, int acknowledged, double seconds,
+                       double eventsPerSec,
                        double insertEventsPerSec, double p50Ms, double p99Ms, double maxMs, double rssMb,
                        String notes) {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -17,6 +18,7 @@ record BenchmarkResult(String scenario, String workload, int events, double seco
         line.put("scenario", scenario);
         line.put("workload", workload);
         line.put("events", events);
+        line.put("acknowledged", acknowledged);
         line.put("seconds", round(seconds, 3));
         line.put("events_per_sec", round(eventsPerSec, 0));
         line.put("insert_events_per_sec", round(insertEventsPerSec, 0));

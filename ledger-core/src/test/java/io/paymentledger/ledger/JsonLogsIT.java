@@ -38,13 +38,16 @@ class JsonLogsIT {
 
     @Test
     void everyLogLineIsAJsonObjectWithLevelLoggerAndMessage() throws Exception {
-        try (JarProcess process = JarProcess.start(JAR, "json-logs", env("json"), "migrate")) {
+        try (JarProcess process = JarProcess.startWithSeparateStderr(JAR, "json-logs", env("json"), "migrate")) {
             assertThat(process.awaitExit(120)).as("log: %s", process.logFile()).isZero();
-            List<String> logLines = process.output().lines().filter(line -> line.startsWith("{")).toList();
+            // Logs go to stderr, the command's own output to stdout: every stderr line must be JSON, none skipped.
+            List<String> logLines = process.errorOutput().lines().toList();
 
             assertThat(logLines).isNotEmpty();
             for (String line : logLines) {
                 JsonNode json = Json.mapper().readTree(line);
+                assertThat(json).as("a log line that is not a JSON object: %s", line).isNotNull();
+                assertThat(json.isObject()).as("a log line that is not a JSON object: %s", line).isTrue();
                 assertThat(json.path("level").asText()).isNotEmpty();
                 assertThat(json.path("logger_name").asText()).isNotEmpty();
                 assertThat(json.has("message")).isTrue();

@@ -10,7 +10,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.paymentledger.config.CommandLines;
 import io.paymentledger.config.Env;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.paymentledger.db.jooq.tables.records.OutboxEventRecord;
 import io.paymentledger.schemas.EventSchemas;
 import io.paymentledger.schemas.Json;
@@ -94,7 +93,8 @@ class DeadLetterIT {
         String eventId = insert(database.dsl(), aggregate, 1, "PaymentAuthorized");
         RelayConfig config = RelayTestSupport.config(database, kafka, "max-retries", Map.of("OUTBOX_MAX_RETRIES", "2"));
         try (KafkaPublisher real = KafkaPublisher.create(config, new MissingTopics(), Clock.systemUTC())) {
-            OutboxRelay relay = relayWhoseSendsFail(config, real, new CorruptRecordException("CRC mismatch"));
+            OutboxRelay relay = RelayTestSupport.relayOver(database, config,
+                    new RelayTestSupport.FailingSender(new CorruptRecordException("CRC mismatch"), real), Clock.systemUTC());
             await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).until(() -> {
                 relay.runOnce();
                 return "dead".equals(status(database.dsl(), eventId));
@@ -108,37 +108,6 @@ class DeadLetterIT {
         assertThat(letter.get("error_class").asText()).isEqualTo(CorruptRecordException.class.getName());
         assertThat(letter.get("envelope").get("event_type").asText()).isEqualTo("PaymentAuthorized");
         assertThat(letter.get("first_failure_at").asText()).isNotEqualTo(letter.get("last_failure_at").asText());
-    }
-
-    /**
-     * A relay pass over the real database whose sends all fail with {@code error} (a failing sender: no real broker
-     * produces a corrupt record on demand), while its dead letters go to the real DLQ through {@code real}.
-     */
-    private static OutboxRelay relayWhoseSendsFail(RelayConfig config, KafkaPublisher real, Exception error) {
-        Publisher failing = new Publisher() {
-            @Override
-            public List<PublishResult> publish(List<OutboxRow> rows) {
-                return rows.stream().<PublishResult>map(row -> new PublishResult.RetryLater(row, error)).toList();
-            }
-
-            @Override
-            public List<PublishResult> deadLetter(List<DeadLetter> letters) throws InterruptedException {
-                return real.deadLetter(letters);
-            }
-
-            @Override
-            public String topicOf(OutboxRow row) {
-                return real.topicOf(row);
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        return new OutboxRelay(new OutboxStore(database.dsl()), failing,
-                new DeadLetters(SCHEMAS, config.instanceId()), Relay.circuitBreaker(config.circuit(), meters), config,
-                Clock.systemUTC(), () -> 0.5, new RelayMetrics(meters, config.instanceId()), new MissingTopics());
     }
 
     @Test
@@ -185,7 +154,8 @@ class DeadLetterIT {
         Map<String, String> env = Map.of("OUTBOX_MAX_RETRIES", "1", "KAFKA_TOPIC_PREFIX", late.topicPrefix());
         RelayConfig config = RelayTestSupport.config(database, late, "redrive", env);
         try (KafkaPublisher real = KafkaPublisher.create(config, new MissingTopics(), Clock.systemUTC())) {
-            OutboxRelay failing = relayWhoseSendsFail(config, real, new CorruptRecordException("CRC mismatch"));
+            OutboxRelay failing = RelayTestSupport.relayOver(database, config,
+                    new RelayTestSupport.FailingSender(new CorruptRecordException("CRC mismatch"), real), Clock.systemUTC());
             await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).until(() -> {
                 failing.runOnce();
                 return "dead".equals(status(database.dsl(), eventId));

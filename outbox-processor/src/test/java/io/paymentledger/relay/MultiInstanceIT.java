@@ -6,9 +6,11 @@ import static io.paymentledger.db.jooq.Tables.OUTBOX_RELAY_INSTANCE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.paymentledger.config.Env;
 import io.paymentledger.testsupport.JarProcess;
 import io.paymentledger.testsupport.KafkaNamespace;
+import io.paymentledger.testsupport.LocalHttp;
 import io.paymentledger.testsupport.TestDatabase;
 import io.paymentledger.testsupport.TestInfrastructure;
 import java.nio.charset.StandardCharsets;
@@ -51,11 +53,14 @@ class MultiInstanceIT {
     @Test
     void twoInstancesShareTheWorkAndOneTakesOverWhenTheOtherIsKilled() throws Exception {
         Map<String, String> routing = Map.of("OUTBOX_TOPIC_ROUTING", "aggregate-type", "OUTBOX_BATCH_SIZE", "200");
-        Map<String, String> env = RelayTestSupport.env(database, kafka, "relay-process", routing);
+        int processPort = LocalHttp.freePort();
+        Map<String, String> env = new HashMap<>(RelayTestSupport.env(database, kafka, "relay-process", routing));
+        env.put("HTTP_PORT", String.valueOf(processPort));
+        SimpleMeterRegistry inJvmMeters = new SimpleMeterRegistry();
         List<String> steady;
         try (JarProcess process = RelayProcess.start(RelayConfig.fromEnv(new Env(env)), env);
              Relay inJvm = Relay.create(RelayTestSupport.config(database, kafka, "relay-in-jvm", routing),
-                     database.dataSource(), Clock.systemUTC())) {
+                     database.dataSource(), Clock.systemUTC(), inJvmMeters)) {
             inJvm.start();
             // Both instances run before any row exists, or the first one up could drain everything alone.
             await().atMost(Duration.ofSeconds(60)).until(() -> database.dsl().fetchExists(OUTBOX_RELAY_INSTANCE,
@@ -67,6 +72,12 @@ class MultiInstanceIT {
             assertThat(steadyRecords).as("no duplicates in steady state").hasSize(steady.size());
             assertThat(eventIds(steadyRecords)).containsExactlyInAnyOrderElementsOf(steady);
             assertVersionOrderPerAggregate(steadyRecords);
+            double byProcess = LocalHttp.sample(LocalHttp.get(processPort, "/metrics").body(),
+                    "outbox_relay_published_events_total").orElse(0);
+            double byInJvm = inJvmMeters.get("outbox.relay.published").counter().count();
+            assertThat(byProcess).as("events the process published").isPositive();
+            assertThat(byInJvm).as("events the in-JVM relay published").isPositive();
+            assertThat(byProcess + byInJvm).as("every steady event published once").isEqualTo(steady.size());
 
             List<String> backlog = RelayTestSupport.insertMany(database.dsl(),
                     RelayTestSupport.newAggregateIds(2_000), 10);

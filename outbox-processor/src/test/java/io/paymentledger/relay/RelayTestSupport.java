@@ -51,6 +51,55 @@ final class RelayTestSupport {
         return housekeeping(database, config, new SimpleMeterRegistry());
     }
 
+    /**
+     * A failing sender: every row it is given fails with {@code error} (no real broker fails a record on demand), and
+     * it counts them; dead letters go to {@code deadLetters}, the real DLQ, or fail the test when it is null.
+     */
+    static final class FailingSender implements Publisher {
+        private final Exception error;
+        private final Publisher deadLetters;
+        final java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+
+        FailingSender(Exception error, Publisher deadLetters) {
+            this.error = error;
+            this.deadLetters = deadLetters;
+        }
+
+        @Override
+        public java.util.List<PublishResult> publish(java.util.List<OutboxRow> rows) {
+            sent.addAndGet(rows.size());
+            return rows.stream().<PublishResult>map(row -> new PublishResult.RetryLater(row, error)).toList();
+        }
+
+        @Override
+        public java.util.List<PublishResult> deadLetter(java.util.List<DeadLetter> letters)
+                throws InterruptedException {
+            if (deadLetters == null) {
+                throw new AssertionError("no row was expected to be dead-lettered: " + letters.size());
+            }
+            return deadLetters.deadLetter(letters);
+        }
+
+        @Override
+        public String topicOf(OutboxRow row) {
+            return deadLetters != null ? deadLetters.topicOf(row)
+                    : "payments." + row.eventType().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** A relay pass over {@code database} that sends through {@code publisher}, on {@code clock}, jitter fixed at 0.5. */
+    static OutboxRelay relayOver(TestDatabase database, RelayConfig config, Publisher publisher, Clock clock) {
+        MeterRegistry meters = new SimpleMeterRegistry();
+        return new OutboxRelay(new OutboxStore(database.dsl()), publisher,
+                new DeadLetters(io.paymentledger.schemas.EventSchemas.load(), config.instanceId()),
+                Relay.circuitBreaker(config.circuit(), meters), config, clock, () -> 0.5,
+                new RelayMetrics(meters, config.instanceId()), new MissingTopics());
+    }
+
     /** Runs an operator command of {@code outbox-processor.jar}, asserts it exited 0, and returns its output. */
     static String operator(TestDatabase database, String... args) {
         java.io.StringWriter out = new java.io.StringWriter();

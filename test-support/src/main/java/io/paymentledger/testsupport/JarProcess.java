@@ -18,11 +18,14 @@ public final class JarProcess implements AutoCloseable {
     private final String label;
     private final Process process;
     private final Path log;
+    /** Where stderr goes when it is kept apart from stdout, else null (both go to {@link #log}). */
+    private final Path stderr;
 
-    private JarProcess(String label, Process process, Path log) {
+    private JarProcess(String label, Process process, Path log, Path stderr) {
         this.label = label;
         this.process = process;
         this.log = log;
+        this.stderr = stderr;
     }
 
     /**
@@ -38,10 +41,25 @@ public final class JarProcess implements AutoCloseable {
     /** Starts {@code java <jvmOptions> -jar <jar> <args>} with {@code env} added to this JVM's environment. */
     public static JarProcess start(Path jar, String label, List<String> jvmOptions, Map<String, String> env,
                                    String... args) throws IOException {
+        return start(jar, label, jvmOptions, env, false, args);
+    }
+
+    /**
+     * Starts {@code java -Xmx256m -jar <jar> <args>} with stdout in {@link #output()} and stderr (where the
+     * runnables log) kept apart in {@link #errorOutput()}.
+     */
+    public static JarProcess startWithSeparateStderr(Path jar, String label, Map<String, String> env,
+                                                     String... args) throws IOException {
+        return start(jar, label, List.of("-Xmx256m"), env, true, args);
+    }
+
+    private static JarProcess start(Path jar, String label, List<String> jvmOptions, Map<String, String> env,
+                                    boolean separateStderr, String... args) throws IOException {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar.toAbsolutePath() + " is missing; run the package phase first");
         }
         Path log = Files.createTempFile(Path.of("target"), label + "-", ".log");
+        Path stderr = separateStderr ? Files.createTempFile(Path.of("target"), label + "-", ".stderr.log") : null;
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString()));
         command.addAll(jvmOptions);
@@ -49,8 +67,13 @@ public final class JarProcess implements AutoCloseable {
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(env);
-        builder.redirectErrorStream(true).redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
-        return new JarProcess(label, builder.start(), log);
+        builder.redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
+        if (stderr != null) {
+            builder.redirectError(stderr.toFile());
+        } else {
+            builder.redirectErrorStream(true);
+        }
+        return new JarProcess(label, builder.start(), log, stderr);
     }
 
     /** SIGTERM, as a container runtime stops a container. */
@@ -109,6 +132,14 @@ public final class JarProcess implements AutoCloseable {
 
     public String output() throws IOException {
         return Files.readString(log);
+    }
+
+    /** What the process wrote to stderr, when it was started with {@link #startWithSeparateStderr}. */
+    public String errorOutput() throws IOException {
+        if (stderr == null) {
+            throw new IllegalStateException(label + " was started with stderr merged into stdout");
+        }
+        return Files.readString(stderr);
     }
 
     public File logFile() {

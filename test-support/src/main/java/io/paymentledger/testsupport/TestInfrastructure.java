@@ -37,6 +37,7 @@ public final class TestInfrastructure {
     private final boolean docker;
     private final boolean embeddedOnly;
     private KafkaServer kafka;
+    private KafkaServer restartableKafka;
     private final AtomicInteger sequence = new AtomicInteger();
     private final String runId = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
 
@@ -110,6 +111,29 @@ public final class TestInfrastructure {
         return kafka;
     }
 
+    /**
+     * A broker that outage tests stop, start and kill: the shared one when this JVM started it (embedded), otherwise
+     * (a Docker container, an external broker, neither of which this JVM can restart on the same address) a KRaft
+     * broker in a child JVM of its own, started once and shared by the outage tests. So an outage test runs on every
+     * infrastructure: none can skip itself.
+     */
+    public synchronized KafkaServer restartableKafka() {
+        if (kafka().restartable()) {
+            return kafka();
+        }
+        if (restartableKafka == null) {
+            restartableKafka = privateKafka(Map.of());
+            log.info("Outage tests use their own restartable broker, since the shared one ({}) cannot be restarted",
+                    kafka().description());
+        }
+        return restartableKafka;
+    }
+
+    /** A new topic namespace on {@link #restartableKafka()}, for one outage test class. */
+    public KafkaNamespace newRestartableKafkaNamespace(String label) {
+        return new KafkaNamespace(restartableKafka(), uniqueName(label).replace('_', '-'));
+    }
+
     private String uniqueName(String label) {
         String clean = label.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
         if (clean.length() > 30) {
@@ -166,6 +190,9 @@ public final class TestInfrastructure {
 
     private synchronized void closeQuietly() {
         try {
+            if (restartableKafka != null) {
+                restartableKafka.close();
+            }
             if (kafka != null) {
                 kafka.close();
             }

@@ -2,7 +2,6 @@ package io.paymentledger.testsupport;
 
 import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -44,21 +43,23 @@ class SharedInfrastructureIT {
 
     @Test
     void deliversRecordsThroughTheBrokerAcrossARestart() throws Exception {
-        kafka.createTopics(1, "smoke");
-        send("before-restart");
-        KafkaServer broker = TestInfrastructure.get().kafka();
-        assumeThat(broker.restartable()).as("broker started by this JVM").isTrue();
+        KafkaNamespace restartable = TestInfrastructure.get().newRestartableKafkaNamespace("restart");
+        KafkaServer broker = TestInfrastructure.get().restartableKafka();
+        assertThat(broker.restartable()).as("outage tests get a broker they can stop, on every infrastructure")
+                .isTrue();
+        restartable.createTopics(1, "smoke");
+        send(restartable, "before-restart");
 
         broker.stop();
         broker.start();
-        send("after-restart");
+        send(restartable, "after-restart");
 
-        assertThat(kafka.readFromBeginning("smoke", 2, Duration.ofSeconds(30)))
+        assertThat(restartable.readFromBeginning("smoke", 2, Duration.ofSeconds(30)))
                 .extracting(record -> new String(record.value(), StandardCharsets.UTF_8))
                 .containsExactly("before-restart", "after-restart");
     }
 
-    private static void send(String value) throws Exception {
+    private static void send(KafkaNamespace kafka, String value) throws Exception {
         Map<String, Object> config = Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all");
