@@ -5,6 +5,7 @@ import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
 import com.zaxxer.hikari.HikariDataSource;
 import io.paymentledger.config.DatabaseConfig;
 import io.paymentledger.db.Database;
+import io.paymentledger.outbox.OutboxStatus;
 import io.paymentledger.testsupport.KafkaNamespace;
 import io.paymentledger.testsupport.TestDatabase;
 import io.paymentledger.testsupport.TestInfrastructure;
@@ -61,7 +62,7 @@ final class BenchInfrastructure implements AutoCloseable {
         HikariDataSource pool = Database.pool(config, "benchmark", settings.writers() + 2);
         Database.migrate(pool);
         DSLContext dsl = Database.dsl(pool);
-        int pending = dsl.fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.STATUS.eq("pending"));
+        int pending = dsl.fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.STATUS.eq(OutboxStatus.PENDING));
         if (pending > 0) {
             pool.close();
             throw new IllegalArgumentException("--database-url has " + pending + " pending outbox rows; a benchmark "
@@ -81,7 +82,7 @@ final class BenchInfrastructure implements AutoCloseable {
 
     /** Pending outbox rows right now. */
     int pendingRows() {
-        return dsl.fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.STATUS.eq("pending"));
+        return dsl.fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.STATUS.eq(OutboxStatus.PENDING));
     }
 
     /** The relay's environment: database and Kafka settings, as an operator would set them. */

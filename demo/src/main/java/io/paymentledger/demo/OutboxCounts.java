@@ -2,6 +2,7 @@ package io.paymentledger.demo;
 
 import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
 
+import io.paymentledger.outbox.OutboxStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -12,10 +13,10 @@ import org.jooq.impl.DSL;
 record OutboxCounts(long written, long published, long dead, long pending, Duration oldestPendingAge) {
 
     static OutboxCounts read(DSLContext dsl, Instant now) {
-        var pending = OUTBOX_EVENT.STATUS.eq("pending");
+        var pending = OUTBOX_EVENT.STATUS.eq(OutboxStatus.PENDING);
         var row = dsl.select(DSL.count(),
-                        DSL.count().filterWhere(OUTBOX_EVENT.STATUS.eq("published")),
-                        DSL.count().filterWhere(OUTBOX_EVENT.STATUS.eq("dead")),
+                        DSL.count().filterWhere(OUTBOX_EVENT.STATUS.eq(OutboxStatus.PUBLISHED)),
+                        DSL.count().filterWhere(OUTBOX_EVENT.STATUS.eq(OutboxStatus.DEAD)),
                         DSL.count().filterWhere(pending),
                         DSL.min(OUTBOX_EVENT.OCCURRED_AT).filterWhere(pending))
                 .from(OUTBOX_EVENT)

@@ -1,11 +1,10 @@
 package io.paymentledger.demo;
 
-import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
-
 import com.github.f4b6a3.ulid.UlidCreator;
+import io.paymentledger.outbox.OutboxEvent;
+import io.paymentledger.outbox.OutboxWriter;
 import java.util.List;
 import org.jooq.DSLContext;
-import org.jooq.JSONB;
 
 /**
  * Four unusual rows written straight into {@code outbox_event}, as writers of other services could, so the demo shows
@@ -45,16 +44,9 @@ final class PoisonRows {
         return List.of(tooLarge, invalidTopic, newType, invalidPayload);
     }
 
+    /** Written as another service's writer would, through the writer API but without validation (they are bad). */
     private static String insert(DSLContext dsl, String eventType, String payload) {
-        String eventId = UlidCreator.getMonotonicUlid().toString();
-        dsl.insertInto(OUTBOX_EVENT)
-                .set(OUTBOX_EVENT.EVENT_ID, eventId)
-                .set(OUTBOX_EVENT.AGGREGATE_TYPE, "Payment")
-                .set(OUTBOX_EVENT.AGGREGATE_ID, "poison-" + eventId)
-                .set(OUTBOX_EVENT.AGGREGATE_VERSION, 1L)
-                .set(OUTBOX_EVENT.EVENT_TYPE, eventType)
-                .set(OUTBOX_EVENT.PAYLOAD, JSONB.valueOf(payload))
-                .execute();
-        return eventId;
+        return OutboxWriter.unvalidated().append(dsl, OutboxEvent.of("Payment", "poison-" + UlidCreator
+                .getMonotonicUlid(), 1, eventType, payload));
     }
 }

@@ -24,6 +24,9 @@ import io.paymentledger.ledger.Money;
 import io.paymentledger.ledger.OpenAccount;
 import io.paymentledger.ledger.PaymentTransition;
 import io.paymentledger.ledger.RefundPayment;
+import io.paymentledger.outbox.OutboxEvent;
+import io.paymentledger.outbox.OutboxStatus;
+import io.paymentledger.outbox.OutboxWriter;
 import io.paymentledger.relay.Relay;
 import io.paymentledger.relay.RelayConfig;
 import io.paymentledger.schemas.EventSchemas;
@@ -129,7 +132,7 @@ class PaymentFlowIT {
 
         await().atMost(WAIT).until(() -> consumed.containsKey(result.eventId()));
         assertThat(notificationFor(result.eventId())).isEqualTo("Payment " + result.paymentId() + " authorized: 12.34 EUR");
-        assertThat(outboxStatus(result.eventId())).isEqualTo("published");
+        assertThat(outboxStatus(result.eventId())).isEqualTo(OutboxStatus.PUBLISHED);
         assertThat(ledger.balance("alice").orElseThrow().heldMinor()).isGreaterThanOrEqualTo(1_234);
     }
 
@@ -209,16 +212,10 @@ class PaymentFlowIT {
     @Test
     void tailDlqPrintsADeadLetterTheRelayProduced() {
         String aggregate = com.github.f4b6a3.ulid.UlidCreator.getMonotonicUlid().toString();
-        String eventId = com.github.f4b6a3.ulid.UlidCreator.getMonotonicUlid().toString();
-        database.dsl().insertInto(OUTBOX_EVENT)
-                .set(OUTBOX_EVENT.EVENT_ID, eventId)
-                .set(OUTBOX_EVENT.AGGREGATE_TYPE, "Payment")
-                .set(OUTBOX_EVENT.AGGREGATE_ID, aggregate)
-                .set(OUTBOX_EVENT.AGGREGATE_VERSION, 1L)
-                .set(OUTBOX_EVENT.EVENT_TYPE, "PaymentAuthorized")
-                .set(OUTBOX_EVENT.PAYLOAD, org.jooq.JSONB.valueOf("{\"blob\":\"" + "x".repeat(1_200_000) + "\"}"))
-                .execute();
-        await().atMost(WAIT).until(() -> "dead".equals(outboxStatus(eventId)));
+        // Unvalidated on purpose: a 1.2 MB blob no schema allows, as a buggy writer would write it.
+        String eventId = OutboxWriter.unvalidated().append(database.dsl(), OutboxEvent.of("Payment", aggregate, 1,
+                "PaymentAuthorized", "{\"blob\":\"" + "x".repeat(1_200_000) + "\"}"));
+        await().atMost(WAIT).until(() -> OutboxStatus.DEAD.equals(outboxStatus(eventId)));
 
         java.io.StringWriter out = new java.io.StringWriter();
         java.io.StringWriter err = new java.io.StringWriter();

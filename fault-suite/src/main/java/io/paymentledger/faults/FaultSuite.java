@@ -4,6 +4,9 @@ import static io.paymentledger.db.jooq.Tables.NOTIFICATION;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
 
 import com.github.f4b6a3.ulid.UlidCreator;
+import io.paymentledger.outbox.OutboxEvent;
+import io.paymentledger.outbox.OutboxStatus;
+import io.paymentledger.outbox.OutboxWriter;
 import io.paymentledger.testsupport.KafkaNamespace;
 import io.paymentledger.testsupport.TestDatabase;
 import io.paymentledger.testsupport.TestInfrastructure;
@@ -18,7 +21,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.jooq.DSLContext;
-import org.jooq.JSONB;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,16 +113,10 @@ final class FaultSuite {
     private static Set<String> plantPoison(DSLContext dsl) {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < POISON_ROWS; i++) {
-            String eventId = UlidCreator.getMonotonicUlid().toString();
-            dsl.insertInto(OUTBOX_EVENT)
-                    .set(OUTBOX_EVENT.EVENT_ID, eventId)
-                    .set(OUTBOX_EVENT.AGGREGATE_TYPE, "Payment")
-                    .set(OUTBOX_EVENT.AGGREGATE_ID, "poison-" + eventId)
-                    .set(OUTBOX_EVENT.AGGREGATE_VERSION, 1L)
-                    .set(OUTBOX_EVENT.EVENT_TYPE, "PaymentAuthorized")
-                    .set(OUTBOX_EVENT.PAYLOAD, JSONB.valueOf("{\"blob\":\"" + "x".repeat(1_200_000) + "\"}"))
-                    .execute();
-            ids.add(eventId);
+            // Unvalidated on purpose: the payload is a blob no schema allows, written as a buggy writer would.
+            ids.add(OutboxWriter.unvalidated().append(dsl, OutboxEvent.of("Payment",
+                    "poison-" + UlidCreator.getMonotonicUlid(), 1, "PaymentAuthorized",
+                    "{\"blob\":\"" + "x".repeat(1_200_000) + "\"}")));
         }
         return Set.copyOf(ids);
     }
@@ -151,8 +147,8 @@ final class FaultSuite {
     }
 
     private static Map<String, Integer> counts(DSLContext dsl) {
-        return Map.of("pending", dsl.fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.STATUS.eq("pending")),
-                "published", dsl.fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.STATUS.eq("published")),
+        return Map.of("pending", dsl.fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.STATUS.eq(OutboxStatus.PENDING)),
+                "published", dsl.fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.STATUS.eq(OutboxStatus.PUBLISHED)),
                 "notified", dsl.fetchCount(NOTIFICATION, NOTIFICATION.CONSUMER_GROUP.eq(GROUP)));
     }
 

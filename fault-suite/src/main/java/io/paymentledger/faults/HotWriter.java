@@ -3,6 +3,9 @@ package io.paymentledger.faults;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
 
 import com.github.f4b6a3.ulid.UlidCreator;
+import io.paymentledger.outbox.OutboxEvent;
+import io.paymentledger.outbox.OutboxWriter;
+import io.paymentledger.schemas.EventSchemas;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -10,7 +13,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jooq.DSLContext;
-import org.jooq.JSONB;
 import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +24,8 @@ import org.slf4j.LoggerFactory;
  */
 final class HotWriter {
     private static final Logger log = LoggerFactory.getLogger(HotWriter.class);
+    /** Through the validating writer, as a real service would: every hot event is a valid PaymentAuthorized. */
+    private static final OutboxWriter WRITER = OutboxWriter.validating(EventSchemas.load());
 
     private final DSLContext dsl;
     private final List<Aggregate> aggregates = new ArrayList<>();
@@ -87,16 +91,9 @@ final class HotWriter {
             aggregate.version = highest == null ? 0 : highest;
         }
         long next = aggregate.version + 1;
-        dsl.insertInto(OUTBOX_EVENT)
-                .set(OUTBOX_EVENT.EVENT_ID, UlidCreator.getMonotonicUlid().toString())
-                .set(OUTBOX_EVENT.AGGREGATE_TYPE, "Payment")
-                .set(OUTBOX_EVENT.AGGREGATE_ID, aggregate.id)
-                .set(OUTBOX_EVENT.AGGREGATE_VERSION, next)
-                .set(OUTBOX_EVENT.EVENT_TYPE, "PaymentAuthorized")
-                .set(OUTBOX_EVENT.PAYLOAD, JSONB.valueOf("{\"payment_id\":\"" + aggregate.id
-                        + "\",\"payer_account_id\":\"hot-payer\",\"payee_account_id\":\"hot-payee\",\"amount_minor\":"
-                        + next + ",\"currency\":\"EUR\"}"))
-                .execute();
+        WRITER.append(dsl, OutboxEvent.of("Payment", aggregate.id, next, "PaymentAuthorized",
+                "{\"payment_id\":\"" + aggregate.id + "\",\"payer_account_id\":\"hot-payer\","
+                        + "\"payee_account_id\":\"hot-payee\",\"amount_minor\":" + next + ",\"currency\":\"EUR\"}"));
         aggregate.version = next;
     }
 

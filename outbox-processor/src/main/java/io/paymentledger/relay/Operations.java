@@ -7,6 +7,7 @@ import static io.paymentledger.db.jooq.Tables.OUTBOX_RELAY_INSTANCE;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.paymentledger.db.jooq.tables.records.OutboxEventRecord;
+import io.paymentledger.outbox.OutboxStatus;
 import io.paymentledger.schemas.Json;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,16 +87,16 @@ final class Operations {
     }
 
     Status status(Instant now) {
-        var pending = OUTBOX_EVENT.STATUS.eq(OutboxStore.PENDING);
+        var pending = OUTBOX_EVENT.STATUS.eq(OutboxStatus.PENDING);
         var counts = dsl.select(
                         DSL.count().filterWhere(pending),
                         DSL.min(OUTBOX_EVENT.OCCURRED_AT).filterWhere(pending),
                         DSL.count().filterWhere(pending.and(OUTBOX_EVENT.ATTEMPTS.gt(0))),
-                        DSL.count().filterWhere(OUTBOX_EVENT.STATUS.eq(OutboxStore.DEAD)),
+                        DSL.count().filterWhere(OUTBOX_EVENT.STATUS.eq(OutboxStatus.DEAD)),
                         DSL.countDistinct(OUTBOX_EVENT.AGGREGATE_TYPE, OUTBOX_EVENT.AGGREGATE_ID)
                                 .filterWhere(OUTBOX_EVENT.PARKED.isTrue()))
                 .from(OUTBOX_EVENT)
-                .where(OUTBOX_EVENT.STATUS.ne(OutboxStore.PUBLISHED))
+                .where(OUTBOX_EVENT.STATUS.ne(OutboxStatus.PUBLISHED))
                 .fetchOne();
         OffsetDateTime oldest = counts.value2();
         List<Instance> instances = dsl.selectFrom(OUTBOX_RELAY_INSTANCE)
@@ -134,7 +135,7 @@ final class Operations {
 
     List<DeadRow> deadRows(int limit) {
         return dsl.selectFrom(OUTBOX_EVENT)
-                .where(OUTBOX_EVENT.STATUS.eq(OutboxStore.DEAD))
+                .where(OUTBOX_EVENT.STATUS.eq(OutboxStatus.DEAD))
                 .orderBy(OUTBOX_EVENT.DEAD_LETTERED_AT, OUTBOX_EVENT.ID)
                 .limit(limit)
                 .fetch(r -> new DeadRow(r.getEventId(), r.getEventType(), r.getAggregateType(), r.getAggregateId(),
@@ -159,7 +160,7 @@ final class Operations {
                         .where(OUTBOX_EVENT.EVENT_ID.eq(eventId)).forUpdate().fetchOptional(OUTBOX_EVENT.STATUS);
                 if (status.isEmpty()) {
                     problems.add(eventId + " does not exist");
-                } else if (!status.get().equals(OutboxStore.DEAD)) {
+                } else if (!status.get().equals(OutboxStatus.DEAD)) {
                     problems.add(eventId + " is " + status.get() + ", not dead");
                 }
             }
@@ -178,7 +179,7 @@ final class Operations {
 
     private static int requeue(DSLContext dsl, Condition which, Instant now) {
         return dsl.update(OUTBOX_EVENT)
-                .set(OUTBOX_EVENT.STATUS, OutboxStore.PENDING)
+                .set(OUTBOX_EVENT.STATUS, OutboxStatus.PENDING)
                 .set(OUTBOX_EVENT.PARKED, false)
                 .set(OUTBOX_EVENT.ATTEMPTS, 0)
                 .setNull(OUTBOX_EVENT.FIRST_FAILURE_AT)
@@ -187,7 +188,7 @@ final class Operations {
                 .set(OUTBOX_EVENT.NEXT_ATTEMPT_AT, OutboxStore.utc(now))
                 .setNull(OUTBOX_EVENT.CLAIMED_BY)
                 .setNull(OUTBOX_EVENT.CLAIMED_UNTIL)
-                .where(OUTBOX_EVENT.STATUS.eq(OutboxStore.DEAD))
+                .where(OUTBOX_EVENT.STATUS.eq(OutboxStatus.DEAD))
                 .and(which)
                 .execute();
     }
@@ -202,7 +203,7 @@ final class Operations {
         int changed = dsl.update(OUTBOX_EVENT)
                 .set(OUTBOX_EVENT.PARKED, false)
                 .where(OUTBOX_EVENT.EVENT_ID.eq(eventId))
-                .and(OUTBOX_EVENT.STATUS.eq(OutboxStore.DEAD))
+                .and(OUTBOX_EVENT.STATUS.eq(OutboxStatus.DEAD))
                 .and(OUTBOX_EVENT.PARKED.isTrue())
                 .execute();
         if (changed == 0) {

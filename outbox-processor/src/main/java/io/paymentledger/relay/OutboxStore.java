@@ -3,6 +3,9 @@ package io.paymentledger.relay;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_CLAIM;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_RELAY_INSTANCE;
+import static io.paymentledger.outbox.OutboxStatus.DEAD;
+import static io.paymentledger.outbox.OutboxStatus.PENDING;
+import static io.paymentledger.outbox.OutboxStatus.PUBLISHED;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.paymentledger.schemas.Json;
@@ -40,9 +43,6 @@ import org.slf4j.LoggerFactory;
  */
 final class OutboxStore {
     private static final Logger log = LoggerFactory.getLogger(OutboxStore.class);
-    static final String PENDING = "pending";
-    static final String PUBLISHED = "published";
-    static final String DEAD = "dead";
 
     /** The advisory lock key that serializes claims across relay instances ("outbox01" in ASCII). */
     static final long CLAIM_LOCK = 0x6f7574626f783031L;

@@ -6,6 +6,7 @@ import static io.paymentledger.relay.RelayTestSupport.newAggregateId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.paymentledger.outbox.OutboxStatus;
 import io.paymentledger.testsupport.KafkaNamespace;
 import io.paymentledger.testsupport.TestDatabase;
 import io.paymentledger.testsupport.TestInfrastructure;
@@ -73,11 +74,11 @@ class BrokerOutageIT {
     }
 
     private static int published() {
-        return database.dsl().fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.STATUS.eq("published"));
+        return database.dsl().fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.STATUS.eq(OutboxStatus.PUBLISHED));
     }
 
     private static int dead() {
-        return database.dsl().fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.STATUS.eq("dead"));
+        return database.dsl().fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.STATUS.eq(OutboxStatus.DEAD));
     }
 
     private static int attemptsSpent() {

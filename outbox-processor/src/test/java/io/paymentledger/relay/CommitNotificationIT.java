@@ -2,6 +2,7 @@ package io.paymentledger.relay;
 
 import static org.awaitility.Awaitility.await;
 
+import io.paymentledger.outbox.OutboxStatus;
 import io.paymentledger.testsupport.KafkaNamespace;
 import io.paymentledger.testsupport.TestDatabase;
 import io.paymentledger.testsupport.TestInfrastructure;
@@ -48,6 +49,6 @@ class CommitNotificationIT {
     }
 
     private static boolean isPublished(String eventId) {
-        return "published".equals(RelayTestSupport.status(database.dsl(), eventId));
+        return OutboxStatus.PUBLISHED.equals(RelayTestSupport.status(database.dsl(), eventId));
     }
 }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.paymentledger.config.CommandLines;
 import io.paymentledger.config.Env;
 import io.paymentledger.db.jooq.tables.records.OutboxEventRecord;
+import io.paymentledger.outbox.OutboxStatus;
 import io.paymentledger.schemas.EventSchemas;
 import io.paymentledger.schemas.Json;
 import io.paymentledger.testsupport.KafkaNamespace;
@@ -56,7 +57,7 @@ class DeadLetterIT {
         String aggregate = newAggregateId();
         String eventId = insert(database.dsl(), "Payment", aggregate, 1, "PaymentAuthorized", hugePayload());
         try (Relay relay = relay("too-large", Map.of())) {
-            runUntil(relay, () -> "dead".equals(status(database.dsl(), eventId)));
+            runUntil(relay, () -> OutboxStatus.DEAD.equals(status(database.dsl(), eventId)));
         }
         OutboxEventRecord row = row(eventId);
         assertThat(row.getAttempts()).isEqualTo(1);
@@ -77,7 +78,7 @@ class DeadLetterIT {
         String eventId = insert(database.dsl(), "Payment Order!", aggregate, 1, "PaymentAuthorized",
                 RelayTestSupport.payload(aggregate));
         try (Relay relay = relay("invalid-topic", Map.of("OUTBOX_TOPIC_ROUTING", "aggregate-type"))) {
-            runUntil(relay, () -> "dead".equals(status(database.dsl(), eventId)));
+            runUntil(relay, () -> OutboxStatus.DEAD.equals(status(database.dsl(), eventId)));
         }
         JsonNode letter = deadLetter(eventId);
         assertThat(letter.get("error_class").asText()).isEqualTo(InvalidTopicException.class.getName());
@@ -97,7 +98,7 @@ class DeadLetterIT {
                     new RelayTestSupport.FailingSender(new CorruptRecordException("CRC mismatch"), real), Clock.systemUTC());
             await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).until(() -> {
                 relay.runOnce();
-                return "dead".equals(status(database.dsl(), eventId));
+                return OutboxStatus.DEAD.equals(status(database.dsl(), eventId));
             });
         }
         OutboxEventRecord row = row(eventId);
@@ -116,9 +117,9 @@ class DeadLetterIT {
         String dead = insert(database.dsl(), "Payment", aggregate, 1, "PaymentAuthorized", hugePayload());
         String next = insert(database.dsl(), aggregate, 2, "PaymentCaptured");
         try (Relay relay = relay("continue", Map.of("OUTBOX_DEAD_LETTER_POLICY", "continue"))) {
-            runUntil(relay, () -> "published".equals(status(database.dsl(), next)));
+            runUntil(relay, () -> OutboxStatus.PUBLISHED.equals(status(database.dsl(), next)));
         }
-        assertThat(status(database.dsl(), dead)).isEqualTo("dead");
+        assertThat(status(database.dsl(), dead)).isEqualTo(OutboxStatus.DEAD);
         assertThat(row(dead).getParked()).isFalse();
         assertThat(row(dead).getDeadLetteredAt()).isBeforeOrEqualTo(row(next).getPublishedAt());
     }
@@ -130,19 +131,19 @@ class DeadLetterIT {
         String blocked = insert(database.dsl(), parked, 2, "PaymentCaptured");
         String other = insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
         try (Relay relay = relay("park", Map.of("OUTBOX_DEAD_LETTER_POLICY", "park"))) {
-            runUntil(relay, () -> "published".equals(status(database.dsl(), other))
-                    && "dead".equals(status(database.dsl(), dead)));
+            runUntil(relay, () -> OutboxStatus.PUBLISHED.equals(status(database.dsl(), other))
+                    && OutboxStatus.DEAD.equals(status(database.dsl(), dead)));
             for (int pass = 0; pass < 3; pass++) {
                 relay.runOnce();
             }
-            assertThat(status(database.dsl(), blocked)).isEqualTo("pending");
+            assertThat(status(database.dsl(), blocked)).isEqualTo(OutboxStatus.PENDING);
             assertThat(row(dead).getParked()).isTrue();
             assertThat(operator("status", "--json")).contains("\"parked_aggregates\":1");
 
             assertThat(operator("skip", dead)).contains("skipped " + dead);
-            runUntil(relay, () -> "published".equals(status(database.dsl(), blocked)));
+            runUntil(relay, () -> OutboxStatus.PUBLISHED.equals(status(database.dsl(), blocked)));
         }
-        assertThat(status(database.dsl(), dead)).isEqualTo("dead");
+        assertThat(status(database.dsl(), dead)).isEqualTo(OutboxStatus.DEAD);
     }
 
     @Test
@@ -158,7 +159,7 @@ class DeadLetterIT {
                     new RelayTestSupport.FailingSender(new CorruptRecordException("CRC mismatch"), real), Clock.systemUTC());
             await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).until(() -> {
                 failing.runOnce();
-                return "dead".equals(status(database.dsl(), eventId));
+                return OutboxStatus.DEAD.equals(status(database.dsl(), eventId));
             });
         }
         assertThat(operator("dead", "list")).contains(eventId).contains("attempts 1");
@@ -167,7 +168,7 @@ class DeadLetterIT {
         assertThat(operator("redrive", eventId)).contains("re-queued 1 dead row(s)");
         assertThat(row(eventId).getAttempts()).isZero();
         try (Relay relay = Relay.create(config, database.dataSource(), Clock.systemUTC())) {
-            runUntil(relay, () -> "published".equals(status(database.dsl(), eventId)));
+            runUntil(relay, () -> OutboxStatus.PUBLISHED.equals(status(database.dsl(), eventId)));
         }
         assertThat(late.readFromBeginning("paymentauthorized", 1, Duration.ofSeconds(20))).hasSize(1);
     }
@@ -181,7 +182,7 @@ class DeadLetterIT {
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).contains(eventId + " is pending, not dead")
                 .contains("01JD2Z8Q3V5W6X7Y8Z9A0B1C2D does not exist");
-        assertThat(status(database.dsl(), eventId)).isEqualTo("pending");
+        assertThat(status(database.dsl(), eventId)).isEqualTo(OutboxStatus.PENDING);
     }
 
     private static Relay relay(String instance, Map<String, String> overrides) {

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.paymentledger.db.jooq.tables.records.OutboxEventRecord;
+import io.paymentledger.outbox.OutboxStatus;
 import io.paymentledger.testsupport.KafkaNamespace;
 import io.paymentledger.testsupport.TestDatabase;
 import io.paymentledger.testsupport.TestInfrastructure;
@@ -52,11 +53,11 @@ class DeliveryIT {
             lateWriter.setAutoCommit(false);
             String late = insert(DSL.using(lateWriter, SQLDialect.POSTGRES), newAggregateId(), 1, "PaymentAuthorized");
             String early = insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
-            runUntil(relay, () -> "published".equals(status(database.dsl(), early)));
+            runUntil(relay, () -> OutboxStatus.PUBLISHED.equals(status(database.dsl(), early)));
             assertThat(row(early).getId()).isGreaterThan(idOf(lateWriter, late));
 
             lateWriter.commit();
-            runUntil(relay, () -> "published".equals(status(database.dsl(), late)));
+            runUntil(relay, () -> OutboxStatus.PUBLISHED.equals(status(database.dsl(), late)));
         }
     }
 
@@ -73,15 +74,15 @@ class DeliveryIT {
                 "OUTBOX_CLAIM_TIMEOUT_SECONDS", "4");
         try (Relay relay = relay("held-order", env)) {
             relay.start();
-            await().atMost(Duration.ofSeconds(60)).until(() -> "published".equals(status(database.dsl(), other))
+            await().atMost(Duration.ofSeconds(60)).until(() -> OutboxStatus.PUBLISHED.equals(status(database.dsl(), other))
                     && relay.missingTopics().contains(topics.topic("paymentcaptured")));
-            assertThat(status(database.dsl(), first)).isEqualTo("pending");
-            assertThat(status(database.dsl(), second)).isEqualTo("pending");
+            assertThat(status(database.dsl(), first)).isEqualTo(OutboxStatus.PENDING);
+            assertThat(status(database.dsl(), second)).isEqualTo(OutboxStatus.PENDING);
             assertThat(row(first).getAttempts()).isZero();
             assertThat(row(second).getAttempts()).isZero();
 
             topics.createTopics(1, "paymentcaptured");
-            await().atMost(Duration.ofSeconds(30)).until(() -> "published".equals(status(database.dsl(), second)));
+            await().atMost(Duration.ofSeconds(30)).until(() -> OutboxStatus.PUBLISHED.equals(status(database.dsl(), second)));
         }
         assertThat(row(first).getPublishedAt()).isBeforeOrEqualTo(row(second).getPublishedAt());
         long firstSent = topics.readFromBeginning("paymentcaptured", 1, Duration.ofSeconds(20)).get(0).timestamp();
@@ -103,7 +104,7 @@ class DeliveryIT {
         }
         try (Relay relay = relay("by-aggregate", Map.of("OUTBOX_TOPIC_ROUTING", "aggregate-type"))) {
             runUntil(relay, () -> database.dsl().fetchCount(OUTBOX_EVENT,
-                    OUTBOX_EVENT.AGGREGATE_ID.in(aggregates).and(OUTBOX_EVENT.STATUS.eq("published"))) == 200);
+                    OUTBOX_EVENT.AGGREGATE_ID.in(aggregates).and(OUTBOX_EVENT.STATUS.eq(OutboxStatus.PUBLISHED))) == 200);
         }
         Map<String, List<Long>> versions = new HashMap<>();
         for (ConsumerRecord<String, byte[]> record : kafka.readFromBeginning("payment", 200, Duration.ofSeconds(30))) {

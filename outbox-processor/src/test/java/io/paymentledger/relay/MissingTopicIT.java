@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.paymentledger.config.Env;
+import io.paymentledger.outbox.OutboxStatus;
 import io.paymentledger.schemas.Json;
 import io.paymentledger.testsupport.JarProcess;
 import io.paymentledger.testsupport.KafkaNamespace;
@@ -70,7 +71,7 @@ class MissingTopicIT {
             }
 
             assertThat(totalAttempts()).as("attempts spent").isZero();
-            assertThat(count("dead")).isZero();
+            assertThat(count(OutboxStatus.DEAD)).isZero();
             assertThat(keys(kafka.readFromBeginning("paymentsettled", 150, Duration.ofSeconds(30))))
                     .containsExactlyInAnyOrderElementsOf(aggregates);
             assertThat(keys(kafka.readFromBeginning("paymentauthorized", 150, Duration.ofSeconds(30))))
@@ -102,9 +103,9 @@ class MissingTopicIT {
                 await().atMost(Duration.ofSeconds(90)).until(() -> published() == held.size() + flowing.size());
 
                 assertReported(port, missingTopic, held.size());
-                assertThat(count("pending")).isEqualTo(2L * held.size());
+                assertThat(count(OutboxStatus.PENDING)).isEqualTo(2L * held.size());
                 assertThat(totalAttempts()).as("attempts spent").isZero();
-                assertThat(count("dead")).isZero();
+                assertThat(count(OutboxStatus.DEAD)).isZero();
                 assertThat(kafka.readFromBeginning("dlq", 1, Duration.ofSeconds(3))).as("dead letters").isEmpty();
                 assertThat(warnings(relay, missingTopic)).as("WARN lines about the topic, not one per row")
                         .isEqualTo(1);
@@ -141,8 +142,8 @@ class MissingTopicIT {
             await().atMost(Duration.ofSeconds(90)).until(() -> pending() == 0);
         }
 
-        assertThat(RelayTestSupport.status(database.dsl(), tooLarge)).isEqualTo("dead");
-        assertThat(count("published")).isEqualTo(aggregates.size());
+        assertThat(RelayTestSupport.status(database.dsl(), tooLarge)).isEqualTo(OutboxStatus.DEAD);
+        assertThat(count(OutboxStatus.PUBLISHED)).isEqualTo(aggregates.size());
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 kafka.bootstrapServers()))) {
             Map<String, TopicDescription> topics = admin.describeTopics(List.of(kafka.topic("paymentauthorized"),
@@ -203,11 +204,11 @@ class MissingTopicIT {
     }
 
     private long pending() {
-        return count("pending");
+        return count(OutboxStatus.PENDING);
     }
 
     private long published() {
-        return count("published");
+        return count(OutboxStatus.PUBLISHED);
     }
 
     private long count(String status) {

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.paymentledger.config.Env;
+import io.paymentledger.outbox.OutboxStatus;
 import io.paymentledger.testsupport.JarProcess;
 import io.paymentledger.testsupport.KafkaNamespace;
 import io.paymentledger.testsupport.LocalHttp;
@@ -91,7 +92,7 @@ class MultiInstanceIT {
             assertThat(orphaned).as("rows the killed relay held").isNotEmpty();
 
             await().atMost(Duration.ofSeconds(10)).until(() -> database.dsl().fetchCount(OUTBOX_EVENT,
-                    OUTBOX_EVENT.ID.in(orphaned).and(OUTBOX_EVENT.STATUS.eq("published"))) == orphaned.size());
+                    OUTBOX_EVENT.ID.in(orphaned).and(OUTBOX_EVENT.STATUS.eq(OutboxStatus.PUBLISHED))) == orphaned.size());
             await().atMost(Duration.ofSeconds(120)).until(() -> published() == steady.size() + backlog.size());
         }
         List<ConsumerRecord<String, byte[]>> all = kafka.readFromBeginning("payment", 22_000, Duration.ofSeconds(60));
@@ -121,7 +122,7 @@ class MultiInstanceIT {
     }
 
     private static int published() {
-        return database.dsl().fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.STATUS.eq("published"));
+        return database.dsl().fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.STATUS.eq(OutboxStatus.PUBLISHED));
     }
 
     /** Freezes the relay process and returns the rows it holds; resumes it when it holds none. */
@@ -140,7 +141,7 @@ class MultiInstanceIT {
                 .where(OUTBOX_CLAIM.INSTANCE_ID.eq(instance))
                 .fetch(OUTBOX_CLAIM.OUTBOX_IDS).stream().flatMap(Arrays::stream).toList();
         return database.dsl().select(OUTBOX_EVENT.ID).from(OUTBOX_EVENT)
-                .where(OUTBOX_EVENT.ID.in(claimed)).and(OUTBOX_EVENT.STATUS.eq("pending"))
+                .where(OUTBOX_EVENT.ID.in(claimed)).and(OUTBOX_EVENT.STATUS.eq(OutboxStatus.PENDING))
                 .fetch(OUTBOX_EVENT.ID);
     }
 }

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.paymentledger.outbox.OutboxStatus;
 import io.paymentledger.schemas.Json;
 import io.paymentledger.testsupport.KafkaNamespace;
 import io.paymentledger.testsupport.TestDatabase;
@@ -46,7 +47,7 @@ class OperationsIT {
         String recent = insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
         try (Relay relay = Relay.create(config, database.dataSource(), Clock.systemUTC())) {
             await().atMost(Duration.ofSeconds(30)).until(() -> relay.runOnce() == 0
-                    && "published".equals(status(database.dsl(), recent)));
+                    && OutboxStatus.PUBLISHED.equals(status(database.dsl(), recent)));
         }
         String stillPending = insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
         database.dsl().update(OUTBOX_EVENT)
@@ -58,8 +59,8 @@ class OperationsIT {
         assertThat(housekeeping.deleteExpired()).isEqualTo(1);
 
         assertThat(status(database.dsl(), old)).isNull();
-        assertThat(status(database.dsl(), recent)).isEqualTo("published");
-        assertThat(status(database.dsl(), stillPending)).isEqualTo("pending");
+        assertThat(status(database.dsl(), recent)).isEqualTo(OutboxStatus.PUBLISHED);
+        assertThat(status(database.dsl(), stillPending)).isEqualTo(OutboxStatus.PENDING);
     }
 
     @Test
@@ -71,11 +72,11 @@ class OperationsIT {
         database.dsl().update(OUTBOX_EVENT).set(OUTBOX_EVENT.ATTEMPTS, 2)
                 .set(OUTBOX_EVENT.NEXT_ATTEMPT_AT, DSL.currentOffsetDateTime().plus(1))
                 .where(OUTBOX_EVENT.EVENT_ID.eq(retrying)).execute();
-        database.dsl().update(OUTBOX_EVENT).set(OUTBOX_EVENT.STATUS, "dead").set(OUTBOX_EVENT.PARKED, true)
+        database.dsl().update(OUTBOX_EVENT).set(OUTBOX_EVENT.STATUS, OutboxStatus.DEAD).set(OUTBOX_EVENT.PARKED, true)
                 .where(OUTBOX_EVENT.EVENT_ID.eq(dead)).execute();
         database.dsl().update(OUTBOX_EVENT)
                 .set(OUTBOX_EVENT.OCCURRED_AT, OutboxStore.utc(Instant.now().minus(Duration.ofMinutes(5))))
-                .where(OUTBOX_EVENT.STATUS.eq("pending")).execute();
+                .where(OUTBOX_EVENT.STATUS.eq(OutboxStatus.PENDING)).execute();
 
         RelayConfig config = RelayTestSupport.config(database, kafka, "status-relay",
                 Map.of("OUTBOX_POLL_INTERVAL_SECONDS", "3600", "OUTBOX_BATCH_SIZE", "1"));

@@ -7,6 +7,7 @@ import static io.paymentledger.relay.RelayTestSupport.newAggregateId;
 import static io.paymentledger.relay.RelayTestSupport.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.paymentledger.outbox.OutboxStatus;
 import io.paymentledger.testsupport.TestDatabase;
 import io.paymentledger.testsupport.TestInfrastructure;
 import java.time.Duration;
@@ -96,14 +97,14 @@ class OutboxClaimIT {
         assertThat(store.renewClaim(stale.id(), afterExpiry.plus(LEASE))).isFalse();
         assertThat(store.markPublishedAndEnd(stale.id(), ids, afterExpiry)).isZero();
         assertThat(store.endClaim(stale.id())).isFalse();
-        assertThat(status(database.dsl(), event)).isEqualTo("pending");
+        assertThat(status(database.dsl(), event)).isEqualTo(OutboxStatus.PENDING);
         assertThat(database.dsl().fetchCount(OUTBOX_CLAIM, OUTBOX_CLAIM.CLAIM_ID.eq(takeover.id())))
                 .as("the takeover's claim, untouched by the stale pass").isOne();
         assertThat(database.dsl().select(OUTBOX_EVENT.ATTEMPTS).from(OUTBOX_EVENT)
                 .where(OUTBOX_EVENT.EVENT_ID.eq(event)).fetchOne(OUTBOX_EVENT.ATTEMPTS)).isZero();
 
         assertThat(store.markPublished(takeover.id(), ids, afterExpiry)).isEqualTo(1);
-        assertThat(status(database.dsl(), event)).isEqualTo("published");
+        assertThat(status(database.dsl(), event)).isEqualTo(OutboxStatus.PUBLISHED);
     }
 
     @Test
@@ -116,7 +117,7 @@ class OutboxClaimIT {
 
         assertThat(store.markPublishedAndEnd(claim.id(), List.of(publishedId), now)).isOne();
 
-        assertThat(status(database.dsl(), published)).isEqualTo("published");
+        assertThat(status(database.dsl(), published)).isEqualTo(OutboxStatus.PUBLISHED);
         assertThat(database.dsl().fetchCount(OUTBOX_CLAIM)).as("claims left").isZero();
         assertThat(eventIds(claim("relay-b", now))).as("claimable at once").containsExactly(released);
     }
@@ -147,7 +148,7 @@ class OutboxClaimIT {
 
         assertThat(store.markPublished(first.id(), List.of(first.rows().get(0).id()), now)).isEqualTo(1);
         assertThat(store.endClaim(first.id())).isTrue();
-        assertThat(status(database.dsl(), head)).isEqualTo("published");
+        assertThat(status(database.dsl(), head)).isEqualTo(OutboxStatus.PUBLISHED);
         assertThat(eventIds(claim("relay-b", now))).containsExactly(next);
     }
 
@@ -183,7 +184,7 @@ class OutboxClaimIT {
 
         assertThat(deleting.markPublished(stale.id(), ids, afterExpiry)).isZero();
         assertThat(deleting.markPublishedAndEnd(stale.id(), ids, afterExpiry)).isZero();
-        assertThat(status(database.dsl(), event)).isEqualTo("pending");
+        assertThat(status(database.dsl(), event)).isEqualTo(OutboxStatus.PENDING);
 
         assertThat(deleting.markPublished(takeover.id(), ids, afterExpiry)).isOne();
         assertThat(database.dsl().fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.EVENT_ID.eq(event))).isZero();

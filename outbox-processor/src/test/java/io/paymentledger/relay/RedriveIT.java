@@ -7,6 +7,7 @@ import static io.paymentledger.relay.RelayTestSupport.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.paymentledger.outbox.OutboxStatus;
 import io.paymentledger.testsupport.KafkaNamespace;
 import io.paymentledger.testsupport.TestDatabase;
 import io.paymentledger.testsupport.TestInfrastructure;
@@ -56,10 +57,10 @@ class RedriveIT {
                 .contains("re-queued 2 dead row(s)");
 
         for (String eventId : List.of(first, second)) {
-            assertThat(status(database.dsl(), eventId)).isEqualTo("pending");
+            assertThat(status(database.dsl(), eventId)).isEqualTo(OutboxStatus.PENDING);
             assertThat(attempts(eventId)).isZero();
         }
-        assertThat(status(database.dsl(), other)).isEqualTo("dead");
+        assertThat(status(database.dsl(), other)).isEqualTo(OutboxStatus.DEAD);
         assertThat(attempts(other)).isEqualTo(3);
     }
 
@@ -77,7 +78,7 @@ class RedriveIT {
             RelayTestSupport.operator(database, "redrive", "--all", "--aggregate", aggregate);
             await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).until(() -> {
                 relay.runOnce();
-                return "published".equals(status(database.dsl(), blocked));
+                return OutboxStatus.PUBLISHED.equals(status(database.dsl(), blocked));
             });
         }
         List<Long> versions = kafka.readFromBeginning("payment", 3, Duration.ofSeconds(30)).stream()
@@ -88,7 +89,7 @@ class RedriveIT {
     /** Makes {@code eventId} a dead row with 3 attempts, as the relay leaves one, parked or not; returns it. */
     private static String dead(String eventId, boolean parked) {
         database.dsl().update(OUTBOX_EVENT)
-                .set(OUTBOX_EVENT.STATUS, "dead")
+                .set(OUTBOX_EVENT.STATUS, OutboxStatus.DEAD)
                 .set(OUTBOX_EVENT.PARKED, parked)
                 .set(OUTBOX_EVENT.ATTEMPTS, 3)
                 .set(OUTBOX_EVENT.LAST_ERROR, "org.apache.kafka.common.errors.CorruptRecordException: CRC mismatch")

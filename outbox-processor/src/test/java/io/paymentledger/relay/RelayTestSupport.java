@@ -3,19 +3,26 @@ package io.paymentledger.relay;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
 
 import com.github.f4b6a3.ulid.UlidCreator;
-import io.paymentledger.config.Env;
-import io.paymentledger.testsupport.KafkaNamespace;
-import io.paymentledger.testsupport.TestDatabase;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.paymentledger.config.Env;
+import io.paymentledger.outbox.OutboxEvent;
+import io.paymentledger.outbox.OutboxWriter;
+import io.paymentledger.testsupport.KafkaNamespace;
+import io.paymentledger.testsupport.TestDatabase;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import org.jooq.DSLContext;
-import org.jooq.JSONB;
 
 /** Builds relays and outbox rows the way production does: configuration from an environment, rows by plain insert. */
 final class RelayTestSupport {
+    /**
+     * Rows go in through the writer API, unvalidated: tests write what other services could, including payloads and
+     * types no schema here allows.
+     */
+    private static final OutboxWriter WRITER = OutboxWriter.unvalidated();
+
     private RelayTestSupport() {
     }
 
@@ -118,16 +125,7 @@ final class RelayTestSupport {
 
     static String insert(DSLContext dsl, String aggregateType, String aggregateId, long version, String eventType,
                          String payload) {
-        String eventId = UlidCreator.getMonotonicUlid().toString();
-        dsl.insertInto(OUTBOX_EVENT)
-                .set(OUTBOX_EVENT.EVENT_ID, eventId)
-                .set(OUTBOX_EVENT.AGGREGATE_TYPE, aggregateType)
-                .set(OUTBOX_EVENT.AGGREGATE_ID, aggregateId)
-                .set(OUTBOX_EVENT.AGGREGATE_VERSION, version)
-                .set(OUTBOX_EVENT.EVENT_TYPE, eventType)
-                .set(OUTBOX_EVENT.PAYLOAD, JSONB.valueOf(payload))
-                .execute();
-        return eventId;
+        return WRITER.append(dsl, OutboxEvent.of(aggregateType, aggregateId, version, eventType, payload));
     }
 
     /**
@@ -136,25 +134,18 @@ final class RelayTestSupport {
      */
     static java.util.List<String> insertMany(DSLContext dsl, java.util.List<String> aggregates, int versions) {
         java.util.List<String> eventIds = new java.util.ArrayList<>();
-        var insert = dsl.insertInto(OUTBOX_EVENT, OUTBOX_EVENT.EVENT_ID, OUTBOX_EVENT.AGGREGATE_TYPE,
-                OUTBOX_EVENT.AGGREGATE_ID, OUTBOX_EVENT.AGGREGATE_VERSION, OUTBOX_EVENT.EVENT_TYPE, OUTBOX_EVENT.PAYLOAD);
+        java.util.List<OutboxEvent> batch = new java.util.ArrayList<>();
         for (long version = 1; version <= versions; version++) {
             for (String aggregate : aggregates) {
-                String eventId = UlidCreator.getMonotonicUlid().toString();
-                eventIds.add(eventId);
-                insert = insert.values(eventId, "Payment", aggregate, version,
-                        version == 1 ? "PaymentAuthorized" : "PaymentCaptured", JSONB.valueOf(payload(aggregate)));
-                if (eventIds.size() % 1_000 == 0) {
-                    insert.execute();
-                    insert = dsl.insertInto(OUTBOX_EVENT, OUTBOX_EVENT.EVENT_ID, OUTBOX_EVENT.AGGREGATE_TYPE,
-                            OUTBOX_EVENT.AGGREGATE_ID, OUTBOX_EVENT.AGGREGATE_VERSION, OUTBOX_EVENT.EVENT_TYPE,
-                            OUTBOX_EVENT.PAYLOAD);
+                batch.add(OutboxEvent.of("Payment", aggregate, version,
+                        version == 1 ? "PaymentAuthorized" : "PaymentCaptured", payload(aggregate)));
+                if (batch.size() == 1_000) {
+                    eventIds.addAll(WRITER.appendAll(dsl, batch));
+                    batch.clear();
                 }
             }
         }
-        if (eventIds.size() % 1_000 != 0) {
-            insert.execute();
-        }
+        eventIds.addAll(WRITER.appendAll(dsl, batch));
         return eventIds;
     }
 

@@ -5,6 +5,7 @@ import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.paymentledger.outbox.OutboxStatus;
 import io.paymentledger.testsupport.JarProcess;
 import io.paymentledger.testsupport.KafkaNamespace;
 import io.paymentledger.testsupport.TestDatabase;
@@ -65,6 +66,6 @@ class ShutdownIT {
     }
 
     private static int published() {
-        return database.dsl().fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.STATUS.eq("published"));
+        return database.dsl().fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.STATUS.eq(OutboxStatus.PUBLISHED));
     }
 }
