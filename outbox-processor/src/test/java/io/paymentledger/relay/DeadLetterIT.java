@@ -93,14 +93,7 @@ class DeadLetterIT {
         String aggregate = newAggregateId();
         String eventId = insert(database.dsl(), aggregate, 1, "PaymentAuthorized");
         RelayConfig config = RelayTestSupport.config(database, kafka, "max-retries", Map.of("OUTBOX_MAX_RETRIES", "2"));
-        try (KafkaPublisher real = KafkaPublisher.create(config, new MissingTopics(), Clock.systemUTC())) {
-            OutboxRelay relay = RelayTestSupport.relayOver(database, config,
-                    new RelayTestSupport.FailingSender(new CorruptRecordException("CRC mismatch"), real), Clock.systemUTC());
-            await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).until(() -> {
-                relay.runOnce();
-                return OutboxStatus.DEAD.equals(status(database.dsl(), eventId));
-            });
-        }
+        deadAfterCorruptSends(config, eventId);
         OutboxEventRecord row = row(eventId);
         assertThat(row.getAttempts()).isEqualTo(2);
         assertThat(row.getFirstFailureAt()).isBefore(row.getLastFailureAt());
@@ -154,14 +147,7 @@ class DeadLetterIT {
         String eventId = insert(database.dsl(), aggregate, 1, "PaymentAuthorized");
         Map<String, String> env = Map.of("OUTBOX_MAX_RETRIES", "1", "KAFKA_TOPIC_PREFIX", late.topicPrefix());
         RelayConfig config = RelayTestSupport.config(database, late, "redrive", env);
-        try (KafkaPublisher real = KafkaPublisher.create(config, new MissingTopics(), Clock.systemUTC())) {
-            OutboxRelay failing = RelayTestSupport.relayOver(database, config,
-                    new RelayTestSupport.FailingSender(new CorruptRecordException("CRC mismatch"), real), Clock.systemUTC());
-            await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).until(() -> {
-                failing.runOnce();
-                return OutboxStatus.DEAD.equals(status(database.dsl(), eventId));
-            });
-        }
+        deadAfterCorruptSends(config, eventId);
         assertThat(operator("dead", "list")).contains(eventId).contains("attempts 1");
         assertThat(operator("dead", "show", eventId)).contains("\"payment_id\":\"" + aggregate + "\"");
 
@@ -183,6 +169,22 @@ class DeadLetterIT {
         assertThat(err.toString()).contains(eventId + " is pending, not dead")
                 .contains("01JD2Z8Q3V5W6X7Y8Z9A0B1C2D does not exist");
         assertThat(status(database.dsl(), eventId)).isEqualTo(OutboxStatus.PENDING);
+    }
+
+    /**
+     * Runs passes whose sends all fail as a corrupt record (a failing sender: no real broker fails one on demand)
+     * until {@code eventId} is dead; its dead letter goes to the real DLQ.
+     */
+    private static void deadAfterCorruptSends(RelayConfig config, String eventId) {
+        try (KafkaPublisher real = KafkaPublisher.create(config, new MissingTopics(), Clock.systemUTC())) {
+            OutboxRelay relay = RelayTestSupport.relayOver(database, config,
+                    new RelayTestSupport.FailingSender(new CorruptRecordException("CRC mismatch"), real),
+                    Clock.systemUTC());
+            await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).until(() -> {
+                relay.runOnce();
+                return OutboxStatus.DEAD.equals(status(database.dsl(), eventId));
+            });
+        }
     }
 
     private static Relay relay(String instance, Map<String, String> overrides) {

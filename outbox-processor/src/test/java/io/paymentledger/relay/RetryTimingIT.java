@@ -61,25 +61,25 @@ class RetryTimingIT {
         Instant firstRetry = failedAt.plus(FIRST_WAIT);
         assertThat(nextAttemptAt(eventId)).isEqualTo(firstRetry);
 
-        clock.set(firstRetry.minus(JUST_BEFORE));
-        assertThat(relay.runOnce().claimed()).as("claimed before the first retry is due").isZero();
-        assertThat(sender.sent).hasValue(1);
-
-        clock.set(firstRetry);
-        assertThat(relay.runOnce().claimed()).isEqualTo(1);
-        assertThat(sender.sent).hasValue(2);
+        assertSentOnlyOnceDue(relay, sender, firstRetry, 2);
         Instant secondRetry = firstRetry.plus(SECOND_WAIT);
         assertThat(nextAttemptAt(eventId)).isEqualTo(secondRetry);
 
-        clock.set(secondRetry.minus(JUST_BEFORE));
-        assertThat(relay.runOnce().claimed()).as("claimed before the second retry is due").isZero();
-        assertThat(sender.sent).hasValue(2);
-
-        clock.set(secondRetry);
-        assertThat(relay.runOnce().claimed()).isEqualTo(1);
-        assertThat(sender.sent).hasValue(3);
+        assertSentOnlyOnceDue(relay, sender, secondRetry, 3);
         assertThat(database.dsl().select(OUTBOX_EVENT.ATTEMPTS).from(OUTBOX_EVENT)
                 .where(OUTBOX_EVENT.EVENT_ID.eq(eventId)).fetchSingle(OUTBOX_EVENT.ATTEMPTS)).isEqualTo(3);
+    }
+
+    /** A millisecond before {@code due} the row is not claimed; at {@code due} it is, and sent once more. */
+    private void assertSentOnlyOnceDue(OutboxRelay relay, RelayTestSupport.FailingSender sender, Instant due,
+                                       int sendsAfter) throws InterruptedException {
+        clock.set(due.minus(JUST_BEFORE));
+        assertThat(relay.runOnce().claimed()).as("claimed a millisecond before %s", due).isZero();
+        assertThat(sender.sent).hasValue(sendsAfter - 1);
+
+        clock.set(due);
+        assertThat(relay.runOnce().claimed()).as("claimed at %s", due).isEqualTo(1);
+        assertThat(sender.sent).hasValue(sendsAfter);
     }
 
     private Instant nextAttemptAt(String eventId) {
