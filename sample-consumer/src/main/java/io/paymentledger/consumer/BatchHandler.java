@@ -1,10 +1,13 @@
 package io.paymentledger.consumer;
 
 import io.paymentledger.consumer.Validation.RejectReason;
+import io.paymentledger.consumer.state.PaymentProjection;
+import io.paymentledger.consumer.state.PaymentState;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
@@ -23,12 +26,21 @@ final class BatchHandler {
     private final InboxStore inbox = new InboxStore();
     private final AggregateProgress progress = new AggregateProgress();
     private final RejectionStore rejections = new RejectionStore();
+    private final PaymentProjection projection;
+    private final Consumer<List<PaymentState>> publishStates;
 
-    BatchHandler(String groupId, DSLContext dsl, Clock clock, EnvelopeValidator validator) {
+    /**
+     * @param publishStates publishes the payment states a batch changed and returns once they are acknowledged; it
+     *                      runs inside the batch's transaction, so a failure rolls the batch back
+     */
+    BatchHandler(String groupId, DSLContext dsl, Clock clock, EnvelopeValidator validator,
+                 Consumer<List<PaymentState>> publishStates) {
         this.groupId = groupId;
         this.dsl = dsl;
         this.clock = clock;
         this.validator = validator;
+        this.projection = PaymentProjection.live(groupId);
+        this.publishStates = publishStates;
     }
 
     /** What a batch did, to report once its offsets are committed. */
@@ -54,14 +66,21 @@ final class BatchHandler {
         return inTransaction(valid, rejected);
     }
 
-    /** Inbox and notifications, version progress and rejections of these records, in one transaction. */
+    /**
+     * Inbox and notifications, version progress, payment states and rejections of these records, in one
+     * transaction; the changed states are published before it commits.
+     */
     private Outcome inTransaction(List<Envelope> valid, List<RejectedRecord> rejected) {
         Instant now = clock.instant();
         return dsl.transactionResult(configuration -> {
             DSLContext tx = configuration.dsl();
             InboxStore.BatchResult result = inbox.applyOnce(tx, groupId, valid, now);
             List<AggregateProgress.Flag> flags = progress.track(tx, groupId, result.applied(), now);
+            List<PaymentState> states = projection.apply(tx, result.applied(), now);
             rejections.record(tx, groupId, rejected, now);
+            if (!states.isEmpty()) {
+                publishStates.accept(states);
+            }
             return new Outcome(result.applied(), result.duplicates(), flags, rejected);
         });
     }

@@ -5,7 +5,12 @@ import io.paymentledger.config.CommandLines;
 import io.paymentledger.config.Env;
 import io.paymentledger.config.ServiceLifecycle;
 import io.paymentledger.db.Database;
+import io.paymentledger.config.DatabaseConfig;
 import io.paymentledger.config.KafkaConfig;
+import io.paymentledger.consumer.state.PaymentProjection;
+import io.paymentledger.consumer.state.PaymentState;
+import io.paymentledger.consumer.state.PaymentStateJson;
+import io.paymentledger.schemas.EventSchemas;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.paymentledger.observability.DatabaseHealth;
 import io.paymentledger.observability.HttpEndpoint;
@@ -13,6 +18,7 @@ import io.paymentledger.observability.HttpSettings;
 import io.paymentledger.observability.Metrics;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
@@ -23,6 +29,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -33,9 +40,10 @@ import picocli.CommandLine.Spec;
                 "KAFKA_TOPIC_PREFIX (payments), CONSUMER_GROUP_ID (sample-notification-service),",
                 "CONSUMER_MAX_RECORD_BYTES (1048576), CONSUMER_THREADS (2), HTTP_PORT (8081: /metrics, /health/live,",
                 "/health/ready; 0 = any free port), LOG_FORMAT (text|json), LOG_LEVEL (INFO).",
-                "tail-dlq needs only the KAFKA_ ones.",
+                "tail-dlq needs only the KAFKA_ ones; state needs only the DATABASE_ ones and CONSUMER_GROUP_ID.",
                 "See README.md."},
-        subcommands = {ConsumerMain.Run.class, ConsumerMain.TailDlq.class})
+        subcommands = {ConsumerMain.Run.class, ConsumerMain.TailDlq.class, ConsumerMain.State.class,
+                ConsumerMain.RebuildState.class})
 public final class ConsumerMain implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(ConsumerMain.class);
     private static final Duration STATS_EVERY = Duration.ofMinutes(1);
@@ -131,6 +139,66 @@ public final class ConsumerMain implements Callable<Integer> {
                 reader.join(Duration.ofSeconds(10).toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Command(name = "state", mixinStandardHelpOptions = true,
+            description = {"Prints one payment's state from the payment_state projection of CONSUMER_GROUP_ID.",
+                    "Exit code 0 when found, 1 when the group has no state for it."})
+    static final class State implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @ParentCommand
+        ConsumerMain main;
+        @Parameters(index = "0", paramLabel = "<payment-id>", description = "The payment id (the events' aggregate_id).")
+        String paymentId;
+        @Option(names = "--json", description = "Print the state as JSON (schemas/payment-state.schema.json).")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            DatabaseConfig database = DatabaseConfig.fromEnv(main.env);
+            String groupId = main.env.string(ConsumerSettings.CONSUMER_GROUP_ID, ConsumerSettings.DEFAULT_GROUP_ID);
+            try (HikariDataSource dataSource = Database.pool(database, "payment-state", 1)) {
+                Optional<PaymentState> state = PaymentProjection.live(groupId).find(Database.dsl(dataSource),
+                        paymentId);
+                if (state.isEmpty()) {
+                    spec.commandLine().getErr().println("No state for payment " + paymentId + " in group " + groupId
+                            + " (not consumed yet, or not a payment id)");
+                    return 1;
+                }
+                spec.commandLine().getOut().println(json ? PaymentStateJson.toJson(state.get()).toString()
+                        : StateText.of(state.get()));
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "rebuild-state", mixinStandardHelpOptions = true,
+            description = {"Rebuilds the payment state projection of CONSUMER_GROUP_ID from the event topics into",
+                    "payment_state_rebuild (its rows of the group are replaced) and compares it with payment_state:",
+                    "a SHA-256 over each side's states in payment id order, and the payments that differ.",
+                    "Compare while the consumer is caught up: events it has not consumed yet show as differences.",
+                    "Exit code 0 when both are equal, 1 when they differ."})
+    static final class RebuildState implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @ParentCommand
+        ConsumerMain main;
+        @Option(names = "--json", description = "Print the report as one JSON object.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            ConsumerSettings settings = ConsumerSettings.fromEnv(main.env);
+            try (HikariDataSource dataSource = Database.pool(settings.database(), "rebuild-state", 2)) {
+                StateRebuild.Report report = new StateRebuild(settings.kafka(), settings.groupId(),
+                        Database.dsl(dataSource), new EnvelopeValidator(EventSchemas.load(), settings.maxRecordBytes()),
+                        Clock.systemUTC()).run();
+                spec.commandLine().getOut().println(json ? StateText.json(settings.groupId(), report)
+                        : StateText.of(settings.groupId(), report));
+                return report.comparison().equal() ? 0 : 1;
             }
         }
     }

@@ -2,6 +2,7 @@ package io.paymentledger.consumer;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.paymentledger.consumer.state.PaymentStateTopic;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
@@ -41,11 +42,11 @@ final class ConsumerWorker {
     private KafkaClientMetrics clientMetrics;
 
     ConsumerWorker(String name, ConsumerSettings settings, DSLContext dsl, Clock clock, ConsumptionListener listener,
-                   EnvelopeValidator validator) {
+                   EnvelopeValidator validator, PaymentStateTopic stateTopic) {
         this.name = name;
         this.settings = settings;
         this.listener = listener;
-        this.batches = new BatchHandler(settings.groupId(), dsl, clock, validator);
+        this.batches = new BatchHandler(settings.groupId(), dsl, clock, validator, stateTopic::publish);
         this.consumer = new KafkaConsumer<>(consumerProperties(settings), new StringDeserializer(),
                 new ByteArrayDeserializer());
     }
@@ -79,7 +80,8 @@ final class ConsumerWorker {
     private void loop() {
         try {
             consumer.subscribe(NotificationService.topicPattern(settings.kafka().topicPrefix()));
-            log.info("Consuming {}.payment* as group {}", settings.kafka().topicPrefix(), settings.groupId());
+            log.info("Consuming {}.payment* (but its payment-state topic) as group {}", settings.kafka().topicPrefix(),
+                    settings.groupId());
             while (running) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
                 if (!records.isEmpty()) {

@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import io.paymentledger.consumer.state.PaymentProjection;
+import io.paymentledger.consumer.state.PaymentState;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -104,7 +106,8 @@ class NotificationServiceIT {
         send(producer, kafka, "paymentauthorized", key, "{\"event_id\":\"x\"}".getBytes(StandardCharsets.UTF_8));
         send(producer, kafka, "paymentauthorized", key, event(unknownId, "PaymentTeleported", key, 3, 100));
         send(producer, kafka, "paymentauthorized", key, oversized(key));
-        send(producer, kafka, "paymentauthorized", key, event(newId(), "PaymentAuthorized", key, 3, 100));
+        String lastValidId = newId();
+        send(producer, kafka, "paymentauthorized", key, event(lastValidId, "PaymentAuthorized", key, 3, 100));
         producer.flush();
         ConsumerStats stats = new ConsumerStats();
 
@@ -128,6 +131,10 @@ class NotificationServiceIT {
         assertThat(rejected.get(3).getDetail()).contains("the limit is 4096 (CONSUMER_MAX_RECORD_BYTES)");
         assertThat(rejected.get(3).getValueSizeBytes()).isGreaterThan(4096);
         assertThat(stats.rejected(Validation.RejectReason.OVERSIZED_RECORD)).isEqualTo(1);
+        PaymentState state = PaymentProjection.live("bad-input").find(database.dsl(), key).orElseThrow();
+        assertThat(state.eventId()).as("the rejected version 3 and version 9 never touched the state")
+                .isEqualTo(lastValidId);
+        assertThat(state.version()).isEqualTo(3);
     }
 
     private static byte[] oversized(String key) {
@@ -197,5 +204,7 @@ class NotificationServiceIT {
         assertThat(rejected.getEventId()).isEqualTo(poisonId);
         assertThat(rejected.getDetail()).contains("SQLSTATE 23514");
         assertThat(notifications(database, "isolation")).isEqualTo(2);
+        assertThat(PaymentProjection.live("isolation").find(database.dsl(), key).orElseThrow().missingVersions())
+                .as("the refused version 2 rolled back with its state").containsExactly(2L);
     }
 }

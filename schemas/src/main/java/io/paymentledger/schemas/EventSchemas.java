@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code envelope.schema.json}: every event record's value;</li>
  *   <li>{@code events/<EventType>.v<version>.schema.json}: the envelope's {@code payload} for one event type;</li>
- *   <li>{@code dead-letter.schema.json}: every record on the dead-letter topic.</li>
+ *   <li>{@code dead-letter.schema.json}: every record on the dead-letter topic;</li>
+ *   <li>{@code payment-state.schema.json}: every record on the compacted payment state topic.</li>
  * </ul>
  */
 public final class EventSchemas {
@@ -34,6 +35,7 @@ public final class EventSchemas {
     private final SchemaValidatorsConfig config;
     private final JsonSchema envelope;
     private final JsonSchema deadLetter;
+    private final JsonSchema paymentState;
     /**
      * Payload schemas by (event type, version), so lookups build no strings. Misses are cached too, but only up to
      * {@value #MAX_CACHED_MISSES} entries in all: unknown types come from outside and must not grow memory without end.
@@ -51,6 +53,7 @@ public final class EventSchemas {
         config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
         envelope = load("envelope.schema.json");
         deadLetter = load("dead-letter.schema.json");
+        paymentState = load("payment-state.schema.json");
     }
 
     /** Loads the envelope and dead-letter schemas; payload schemas load on first use. */
@@ -66,6 +69,11 @@ public final class EventSchemas {
     /** Problems of a dead-letter record; empty when valid. */
     public List<String> validateDeadLetter(JsonNode value) {
         return messages(deadLetter.validate(value));
+    }
+
+    /** Problems of a payment state record; empty when valid. */
+    public List<String> validatePaymentState(JsonNode value) {
+        return messages(paymentState.validate(value));
     }
 
     /** Whether a payload schema exists for this event type and version. */

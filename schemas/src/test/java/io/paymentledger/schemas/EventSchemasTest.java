@@ -91,4 +91,23 @@ class EventSchemasTest {
         deadLetter.set("envelope", envelope().put("event_id", "nope"));
         assertThat(SCHEMAS.validateDeadLetter(deadLetter)).isNotEmpty();
     }
+
+    @Test
+    void paymentStateNamesEveryFieldAndAllowsNullOnlyWhereAnEventMayBeMissing() {
+        ObjectNode state = Json.mapper().createObjectNode().put("payment_id", ULID).put("status", "partially_refunded")
+                .put("payer_account_id", "alice").put("payee_account_id", "bob").put("currency", "EUR")
+                .put("amount_minor", 2_000).put("captured_minor", 1_500).put("refunded_minor", 500)
+                .putNull("decline_reason").put("version", 3).put("event_id", ULID)
+                .put("changed_at", "2026-11-22T10:00:00Z");
+        state.putObject("metadata").put("order_id", "o-1");
+        state.putArray("missing_versions");
+        assertThat(SCHEMAS.validatePaymentState(state)).isEmpty();
+        state.putNull("amount_minor").putNull("metadata").putArray("missing_versions").add(1).add(2);
+        assertThat(SCHEMAS.validatePaymentState(state)).isEmpty();
+        assertThat(SCHEMAS.validatePaymentState(state.deepCopy().put("status", "settled"))).isNotEmpty();
+        assertThat(SCHEMAS.validatePaymentState(state.deepCopy().putNull("version"))).isNotEmpty();
+        ObjectNode withoutCurrency = state.deepCopy();
+        withoutCurrency.remove("currency");
+        assertThat(SCHEMAS.validatePaymentState(withoutCurrency)).isNotEmpty();
+    }
 }
