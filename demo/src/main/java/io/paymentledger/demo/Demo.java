@@ -8,6 +8,7 @@ import io.paymentledger.config.ServiceLifecycle;
 import io.paymentledger.consumer.ConsumerSettings;
 import io.paymentledger.consumer.ConsumerStats;
 import io.paymentledger.consumer.DeadLetterTail;
+import io.paymentledger.consumer.KafkaClientSettings;
 import io.paymentledger.consumer.NotificationService;
 import io.paymentledger.db.Database;
 import io.paymentledger.ledger.Ledger;
@@ -99,7 +100,8 @@ final class Demo {
             relay.start();
             consumer.start();
             Ledger ledger = Ledger.postgres(Database.dsl(ledgerPool), clock, EventSchemas.load());
-            DemoReport report = simulate(ledger, database, stats, meters, new NewTopic(relay, kafka));
+            DemoReport report = simulate(ledger, database, stats, meters, new NewTopic(relay, kafka),
+                    consumerSettings.groupId());
             if (report == null) {
                 return 1;
             }
@@ -114,7 +116,8 @@ final class Demo {
 
     /** Poison rows, then the simulator; shows progress until everything is relayed and consumed. */
     private DemoReport simulate(Ledger ledger, TestDatabase database, ConsumerStats stats,
-                                PrometheusMeterRegistry meters, NewTopic newTopic) throws InterruptedException {
+                                PrometheusMeterRegistry meters, NewTopic newTopic, String consumerGroup)
+            throws InterruptedException {
         PoisonRows.insert(database.dsl());
         long started = clock.millis();
         SimulationSettings simulation = new SimulationSettings(settings.accounts(), settings.payments(),
@@ -131,7 +134,8 @@ final class Demo {
             String line = ProgressLine.render(counts, stats.consumed(), (clock.millis() - started) / 1000.0);
             if (writer.isDone() && counts.pending() == 0 && handled >= counts.published()) {
                 progress.finish(line);
-                return report(writer.join(), counts, stats, ledger, meters, started);
+                return report(writer.join(), counts, stats, ledger, StateCheck.read(database.dsl(), consumerGroup),
+                        meters, started);
             }
             if (writer.isCompletedExceptionally()) {
                 progress.finish(line);
@@ -180,9 +184,9 @@ final class Demo {
     }
 
     private DemoReport report(SimulationSummary summary, OutboxCounts counts, ConsumerStats stats, Ledger ledger,
-                              PrometheusMeterRegistry meters, long started) {
+                              StateCheck states, PrometheusMeterRegistry meters, long started) {
         Timer commitToAck = meters.find("outbox.relay.commit.to.ack").timer();
-        return DemoReport.of(summary, counts, stats, ledger.checkConsistency(),
+        return DemoReport.of(summary, counts, stats, ledger.checkConsistency(), states,
                 commitToAck == null ? Double.NaN : commitToAck.mean(TimeUnit.MILLISECONDS),
                 commitToAck == null ? Double.NaN : commitToAck.max(TimeUnit.MILLISECONDS),
                 (clock.millis() - started) / 1000.0);
@@ -193,7 +197,7 @@ final class Demo {
         out.println("Dead letters on " + TOPIC_PREFIX + ".dlq (as `sample-consumer.jar tail-dlq --from-beginning`"
                 + " prints them):");
         PrintWriter writer = new PrintWriter(out, true, StandardCharsets.UTF_8);
-        new DeadLetterTail(kafka.config(), writer).run(new DeadLetterTail.Options(true, false, false, 0));
+        new DeadLetterTail(KafkaClientSettings.of(kafka.config()), writer).run(new DeadLetterTail.Options(true, false, false, 0));
         writer.flush();
     }
 
@@ -210,6 +214,9 @@ final class Demo {
         out.println("  metrics / health   http://localhost:" + http.port() + "/metrics  /health/ready");
         out.println("  more payments      DATABASE_URL='" + url + "' DATABASE_USER=" + database.config().user()
                 + " java -jar ledger-core/target/ledger-core.jar simulate --accounts 50 --payments 1000");
+        out.println("  a payment's state  DATABASE_URL='" + url + "' DATABASE_USER=" + database.config().user()
+                + " CONSUMER_GROUP_ID=demo-notifications java -jar sample-consumer/target/sample-consumer.jar state"
+                + " <payment-id>");
         out.flush();
         ServiceLifecycle.runUntilShutdown("demo", () -> { }, () -> out.println("Stopping the demo"));
     }

@@ -11,19 +11,20 @@ import java.util.Locale;
 
 /**
  * What the demo saw at the end, checked against what must hold: every event written is on Kafka or in the DLQ,
- * only the poison rows are dead, every valid event gave one notification, and the books balance.
+ * only the poison rows are dead, every valid event gave one notification, the payment state projection shows every
+ * payment as the ledger does, and the books balance.
  */
 record DemoReport(SimulationSummary simulation, OutboxCounts outbox, long consumed, long rejected, long duplicates,
                   long invalidPayloadRejections, long unknownTypeRejections, ConsistencyReport books,
-                  double commitToAckMeanMillis,
+                  StateCheck states, double commitToAckMeanMillis,
                   double commitToAckMaxMillis, double seconds) {
 
     static DemoReport of(SimulationSummary simulation, OutboxCounts outbox, ConsumerStats stats,
-                         ConsistencyReport books, double commitToAckMeanMillis, double commitToAckMaxMillis,
-                         double seconds) {
+                         ConsistencyReport books, StateCheck states, double commitToAckMeanMillis,
+                         double commitToAckMaxMillis, double seconds) {
         return new DemoReport(simulation, outbox, stats.consumed(), stats.rejectedTotal(), stats.duplicates(),
                 stats.rejected(Validation.RejectReason.INVALID_PAYLOAD),
-                stats.rejected(Validation.RejectReason.UNKNOWN_EVENT_TYPE), books, commitToAckMeanMillis,
+                stats.rejected(Validation.RejectReason.UNKNOWN_EVENT_TYPE), books, states, commitToAckMeanMillis,
                 commitToAckMaxMillis, seconds);
     }
 
@@ -49,6 +50,10 @@ record DemoReport(SimulationSummary simulation, OutboxCounts outbox, long consum
                 || unknownTypeRejections != 1) {
             problems.add(rejected + " records rejected by the consumer, expected 1 invalid_payload and 1 "
                     + "unknown_event_type");
+        }
+        if (states.matching() != states.payments()) {
+            problems.add("the payment state projection shows " + states.matching() + " of " + states.payments()
+                    + " payments as the ledger does");
         }
         if (!books.consistent()) {
             problems.add("the books do not balance: " + books);
@@ -77,9 +82,12 @@ record DemoReport(SimulationSummary simulation, OutboxCounts outbox, long consum
         row(out, "", "rejected", rejected, "invalid_payload " + invalidPayloadRejections + ", unknown_event_type "
                 + unknownTypeRejections);
         row(out, "", "duplicates dropped", duplicates, "");
+        row(out, "", "payment states as in the ledger", states.matching(), "of " + states.payments()
+                + " payments (payment_state; latest per payment on payments.payment-state)");
         List<String> problems = violations();
         out.println(problems.isEmpty()
-                ? "  verdict   OK: every event is on Kafka or in the DLQ, every valid one gave one notification"
+                ? "  verdict   OK: every event is on Kafka or in the DLQ, every valid one gave one notification, every"
+                        + " payment state matches the ledger"
                 : "  verdict   FAILED: " + String.join("; ", problems));
     }
 
