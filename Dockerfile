@@ -10,12 +10,18 @@ ARG MAVEN_IMAGE=maven:3.9-eclipse-temurin-17
 ARG JRE_IMAGE=eclipse-temurin:17-jre-jammy
 
 # ---- build: the jars (the jOOQ code generation starts a throwaway embedded PostgreSQL; no database needed) ----
+# PostgreSQL refuses to initialise or run as root, so Maven runs as an unprivileged user; .ci/run runs this same
+# Maven command as a non-root user, so the path is exercised without a Docker engine.
 FROM ${MAVEN_IMAGE} AS build
+RUN useradd --create-home --uid 10002 builder \
+ && mkdir /jars /src \
+ && chown builder:builder /jars /src
+USER builder
+ENV MAVEN_CONFIG=/home/builder/.m2
 WORKDIR /src
-COPY . .
-RUN --mount=type=cache,target=/root/.m2 \
+COPY --chown=builder:builder . .
+RUN --mount=type=cache,target=/home/builder/.m2,uid=10002,gid=10002 \
     mvn -B -ntp -DskipTests package -pl outbox-processor,sample-consumer,ledger-core -am \
- && mkdir /jars \
  && cp outbox-processor/target/outbox-processor.jar sample-consumer/target/sample-consumer.jar \
        ledger-core/target/ledger-core.jar /jars/
 

@@ -48,6 +48,11 @@ public final class ServiceLifecycle {
         log.info("{} stopped", name);
     }
 
+    /** Ends {@link #run}'s wait as a signal would: for a service that cannot go on (e.g. its reader failed). */
+    public void requestStop() {
+        requested.countDown();
+    }
+
     /** {@link #trapSignals(String)} then {@link #run}, for services whose start-up before this is quick. */
     public static void runUntilShutdown(String name, Runnable start, Runnable stop) throws InterruptedException {
         trapSignals(name).run(start, stop);

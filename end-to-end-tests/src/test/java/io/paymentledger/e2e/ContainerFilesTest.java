@@ -50,6 +50,17 @@ class ContainerFilesTest {
                 .isEqualTo(2);
     }
 
+    @Test
+    void theBuildStageRunsMavenAsANonRootUserAndCiRunsTheSameCommandAsOne() throws IOException {
+        String dockerfile = read("Dockerfile");
+        String buildStage = dockerfile.substring(dockerfile.indexOf(" AS build"), dockerfile.indexOf(" AS runtime"));
+        String maven = matches(buildStage, "(mvn -B -ntp -DskipTests package -pl \\S+ -am)").iterator().next();
+
+        assertThat(buildStage.indexOf("USER builder")).as("USER before Maven").isPositive()
+                .isLessThan(buildStage.indexOf(maven));
+        assertThat(read(".ci/run")).contains("runuser -u builder").contains(maven);
+    }
+
     private static String read(String file) throws IOException {
         return Files.readString(ROOT.resolve(file));
     }

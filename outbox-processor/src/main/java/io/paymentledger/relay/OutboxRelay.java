@@ -1,6 +1,7 @@
 package io.paymentledger.relay;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.paymentledger.config.KafkaPassThrough;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -151,7 +152,7 @@ final class OutboxRelay {
         metrics.heldForMissingTopic(topicMissing);
         if (outage != null) {
             log.warn("Kafka unavailable: {} rows released without spending an attempt ({})", unavailable,
-                    outage.toString());
+                    KafkaPassThrough.explain(outage));
         }
         if (doomed.isEmpty()) {
             return new Recorded(outage, true);

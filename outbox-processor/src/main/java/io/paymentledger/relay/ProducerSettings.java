@@ -2,10 +2,9 @@ package io.paymentledger.relay;
 
 import io.paymentledger.config.ConfigException;
 import io.paymentledger.config.Env;
-import io.paymentledger.config.KafkaConfig;
+import io.paymentledger.config.KafkaPassThrough;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -17,9 +16,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * ({@code KAFKA_SECURITY_PROTOCOL=SASL_SSL} becomes {@code security.protocol=SASL_SSL}).
  */
 final class ProducerSettings {
-    private static final String PREFIX = "KAFKA_";
-    private static final Set<String> OWN_VARIABLES = Set.of(KafkaConfig.KAFKA_BOOTSTRAP_SERVERS,
-            KafkaConfig.KAFKA_TOPIC_PREFIX);
     /** Settings the relay's guarantees or its fence rest on; an operator cannot change them. */
     private static final Set<String> FIXED = Set.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
             ProducerConfig.CLIENT_ID_CONFIG, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, ProducerConfig.ACKS_CONFIG,
@@ -34,11 +30,8 @@ final class ProducerSettings {
     /** The {@code KAFKA_*} pass-through settings, validated against the producer's known settings. */
     static Map<String, String> overridesFromEnv(Env env) {
         Map<String, String> overrides = new TreeMap<>();
-        env.startingWith(PREFIX).forEach((variable, value) -> {
-            if (OWN_VARIABLES.contains(variable)) {
-                return;
-            }
-            String setting = variable.substring(PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+        KafkaPassThrough.variables(env).forEach((variable, value) -> {
+            String setting = KafkaPassThrough.setting(variable);
             if (!ProducerConfig.configNames().contains(setting)) {
                 throw new ConfigException(variable, "maps to producer setting '" + setting + "', which Kafka's "
                         + "producer does not know; unset it or fix the name (KAFKA_ + setting, dots as underscores)");
@@ -85,13 +78,6 @@ final class ProducerSettings {
 
     /** The settings for a log line, secrets masked. */
     static Map<String, String> masked(Map<String, String> settings) {
-        Map<String, String> masked = new TreeMap<>();
-        settings.forEach((key, value) -> masked.put(key, isSecret(key) ? "****" : value));
-        return masked;
-    }
-
-    private static boolean isSecret(String key) {
-        return key.contains("password") || key.contains("jaas") || key.contains("secret")
-                || key.endsWith(".key") || key.contains("keystore.key") || key.contains("credentials");
+        return KafkaPassThrough.masked(settings);
     }
 }

@@ -6,12 +6,14 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.paymentledger.config.KafkaPassThrough;
 import io.paymentledger.db.Database;
 import io.paymentledger.schemas.EventSchemas;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
@@ -42,6 +44,7 @@ public final class Relay implements AutoCloseable {
     private final CountDownLatch stopped;
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean running;
+    private volatile String lastOutage;
 
     Relay(OutboxRelay relay, Publisher publisher, CircuitBreaker breaker, Housekeeping housekeeping,
           MissingTopics missing, RelayConfig config) {
@@ -52,6 +55,8 @@ public final class Relay implements AutoCloseable {
         this.missing = missing;
         this.config = config;
         missing.onRelease(this::wakeUp);
+        breaker.getEventPublisher().onError(event -> lastOutage = KafkaPassThrough.explain(event.getThrowable()));
+        breaker.getEventPublisher().onSuccess(event -> lastOutage = null);
         this.commits = new CommitListener(config.database(), this::wakeUp);
         this.stopped = new CountDownLatch(config.workers());
     }
@@ -110,6 +115,14 @@ public final class Relay implements AutoCloseable {
     /** The circuit breaker's state: CLOSED, OPEN or HALF_OPEN. */
     public String circuitState() {
         return breaker.getState().name();
+    }
+
+    /**
+     * Why the last publish failed for the broker (unreachable, refused credentials, ...), in words an operator acts
+     * on; empty once a publish succeeded since.
+     */
+    public Optional<String> lastOutage() {
+        return Optional.ofNullable(lastOutage);
     }
 
     /** The topics whose rows this relay holds because they do not exist, by name (empty while all exist). */

@@ -113,10 +113,11 @@ public final class RelayMain implements Callable<Integer> {
             checks.put("database", new DatabaseHealth(config.database()));
             checks.put("kafka_circuit", () -> {
                 String state = relay.circuitState();
+                String lastError = relay.lastOutage().map(error -> "; last error: " + error).orElse("");
                 return "OPEN".equals(state)
                         ? Health.down("Kafka circuit breaker OPEN: publishing failed for the broker; no rows are "
-                                + "claimed until a probe succeeds")
-                        : Health.up("Kafka circuit breaker " + state);
+                                + "claimed until a probe succeeds" + lastError)
+                        : Health.up("Kafka circuit breaker " + state + lastError);
             });
             checks.put("kafka_topics", () -> Health.up(relay.topicsReport()));
             return checks;

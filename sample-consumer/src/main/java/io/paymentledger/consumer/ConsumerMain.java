@@ -6,7 +6,7 @@ import io.paymentledger.config.Env;
 import io.paymentledger.config.ServiceLifecycle;
 import io.paymentledger.db.Database;
 import io.paymentledger.config.DatabaseConfig;
-import io.paymentledger.config.KafkaConfig;
+import io.paymentledger.config.KafkaPassThrough;
 import io.paymentledger.consumer.state.PaymentProjection;
 import io.paymentledger.consumer.state.PaymentState;
 import io.paymentledger.consumer.state.PaymentStateJson;
@@ -24,6 +24,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -88,7 +90,7 @@ public final class ConsumerMain implements Callable<Integer> {
                  NotificationService service = new NotificationService(settings, dataSource, Clock.systemUTC(),
                          stats, meters);
                  HttpEndpoint endpoint = HttpEndpoint.start(http, meters,
-                         Map.of("database", new DatabaseHealth(settings.database())))) {
+                         Map.of("database", new DatabaseHealth(settings.database()), "kafka", service::kafkaHealth))) {
                 reporter.scheduleAtFixedRate(() -> log.info("Notification service: {}", stats.summary()),
                         STATS_EVERY.toSeconds(), STATS_EVERY.toSeconds(), TimeUnit.SECONDS);
                 lifecycle.run(service::start, service::close);
@@ -121,17 +123,41 @@ public final class ConsumerMain implements Callable<Integer> {
         @Override
         public Integer call() throws InterruptedException {
             DeadLetterTail.Options options = new DeadLetterTail.Options(fromBeginning, follow, json, last);
-            DeadLetterTail tail = new DeadLetterTail(KafkaConfig.fromEnv(main.env), spec.commandLine().getOut());
+            DeadLetterTail tail = new DeadLetterTail(KafkaClientSettings.fromEnv(main.env),
+                    spec.commandLine().getOut());
+            AtomicReference<RuntimeException> failure = new AtomicReference<>();
             if (!follow) {
-                tail.run(options);
-                return 0;
+                readOrRecord(tail, options, failure);
+            } else {
+                // The reader's failure (refused credentials, a missing topic) ends the wait, never a silent hang.
+                ServiceLifecycle lifecycle = ServiceLifecycle.trapSignals("tail-dlq");
+                Thread reader = new Thread(() -> {
+                    if (!readOrRecord(tail, options, failure)) {
+                        lifecycle.requestStop();
+                    }
+                }, "tail-dlq");
+                lifecycle.run(reader::start, () -> {
+                    tail.stop();
+                    joinQuietly(reader);
+                });
             }
-            Thread reader = new Thread(() -> tail.run(options), "tail-dlq");
-            ServiceLifecycle.runUntilShutdown("tail-dlq", reader::start, () -> {
-                tail.stop();
-                joinQuietly(reader);
-            });
+            if (failure.get() != null) {
+                spec.commandLine().getErr().println("tail-dlq: " + KafkaPassThrough.explain(failure.get()));
+                return 1;
+            }
             return 0;
+        }
+
+        /** Runs the tail; false, with the failure recorded, when Kafka refused it or the topic is missing. */
+        private static boolean readOrRecord(DeadLetterTail tail, DeadLetterTail.Options options,
+                                            AtomicReference<RuntimeException> failure) {
+            try {
+                tail.run(options);
+                return true;
+            } catch (KafkaException | IllegalArgumentException e) {
+                failure.set(e);
+                return false;
+            }
         }
 
         private static void joinQuietly(Thread reader) {
@@ -193,7 +219,7 @@ public final class ConsumerMain implements Callable<Integer> {
         public Integer call() {
             ConsumerSettings settings = ConsumerSettings.fromEnv(main.env);
             try (HikariDataSource dataSource = Database.pool(settings.database(), "rebuild-state", 2)) {
-                StateRebuild.Report report = new StateRebuild(settings.kafka(), settings.groupId(),
+                StateRebuild.Report report = new StateRebuild(settings.clients(), settings.groupId(),
                         Database.dsl(dataSource), new EnvelopeValidator(EventSchemas.load(), settings.maxRecordBytes()),
                         Clock.systemUTC()).run();
                 spec.commandLine().getOut().println(json ? StateText.json(settings.groupId(), report)

@@ -4,6 +4,8 @@ import io.paymentledger.config.ConfigException;
 import io.paymentledger.config.DatabaseConfig;
 import io.paymentledger.config.Env;
 import io.paymentledger.config.KafkaConfig;
+import io.paymentledger.config.KafkaPassThrough;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -18,9 +20,10 @@ import java.util.Objects;
  *                 {@code oversized_record}, default 1048576 (1 MiB, Kafka's default record limit), 1024-104857600
  * @param threads  {@code CONSUMER_THREADS}: consumers of the group in this process, each with its own thread,
  *                 Kafka consumer and database connection, sharing the partitions; default 2, 1-64
+ * @param kafkaSettings the {@code KAFKA_*} pass-through (TLS, SASL, tuning), see {@link KafkaClientSettings}
  */
 public record ConsumerSettings(DatabaseConfig database, KafkaConfig kafka, String groupId, int maxRecordBytes,
-                               int threads) {
+                               int threads, Map<String, String> kafkaSettings) {
     public static final String CONSUMER_GROUP_ID = "CONSUMER_GROUP_ID";
     public static final String CONSUMER_MAX_RECORD_BYTES = "CONSUMER_MAX_RECORD_BYTES";
     public static final String CONSUMER_THREADS = "CONSUMER_THREADS";
@@ -47,6 +50,13 @@ public record ConsumerSettings(DatabaseConfig database, KafkaConfig kafka, Strin
             throw new ConfigException(CONSUMER_THREADS, "'" + threads + "' is out of range; use between 1 and "
                     + MAX_THREADS);
         }
+        kafkaSettings = Map.copyOf(kafkaSettings);
+    }
+
+    /** Settings for a plaintext cluster (no pass-through). */
+    public ConsumerSettings(DatabaseConfig database, KafkaConfig kafka, String groupId, int maxRecordBytes,
+                            int threads) {
+        this(database, kafka, groupId, maxRecordBytes, threads, Map.of());
     }
 
     /** Settings with the default record size limit and threads. */
@@ -55,9 +65,23 @@ public record ConsumerSettings(DatabaseConfig database, KafkaConfig kafka, Strin
     }
 
     public static ConsumerSettings fromEnv(Env env) {
-        return new ConsumerSettings(DatabaseConfig.fromEnv(env), KafkaConfig.fromEnv(env),
+        KafkaClientSettings clients = KafkaClientSettings.fromEnv(env);
+        return new ConsumerSettings(DatabaseConfig.fromEnv(env), clients.kafka(),
                 env.string(CONSUMER_GROUP_ID, DEFAULT_GROUP_ID),
                 env.integer(CONSUMER_MAX_RECORD_BYTES, DEFAULT_MAX_RECORD_BYTES, MIN_RECORD_BYTES, MAX_RECORD_BYTES),
-                env.integer(CONSUMER_THREADS, DEFAULT_THREADS, 1, MAX_THREADS));
+                env.integer(CONSUMER_THREADS, DEFAULT_THREADS, 1, MAX_THREADS), clients.settings());
+    }
+
+    /** How every Kafka client of the consumer connects. */
+    public KafkaClientSettings clients() {
+        return new KafkaClientSettings(kafka, kafkaSettings);
+    }
+
+    /** Secrets of the pass-through are masked. */
+    @Override
+    public String toString() {
+        return "ConsumerSettings[database=" + database + ", kafka=" + kafka + ", groupId=" + groupId
+                + ", maxRecordBytes=" + maxRecordBytes + ", threads=" + threads + ", kafkaSettings="
+                + KafkaPassThrough.masked(kafkaSettings) + "]";
     }
 }

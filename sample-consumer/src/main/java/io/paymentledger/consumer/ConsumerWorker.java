@@ -2,6 +2,7 @@ package io.paymentledger.consumer;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.paymentledger.config.KafkaPassThrough;
 import io.paymentledger.consumer.state.PaymentStateTopic;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -37,6 +39,7 @@ final class ConsumerWorker {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final CountDownLatch closing = new CountDownLatch(1);
     private volatile boolean running;
+    private volatile String kafkaProblem;
     private int failuresInARow;
     private Thread worker;
     private KafkaClientMetrics clientMetrics;
@@ -53,7 +56,7 @@ final class ConsumerWorker {
 
     private static Properties consumerProperties(ConsumerSettings settings) {
         Properties properties = new Properties();
-        properties.putAll(settings.kafka().clientProperties());
+        properties.putAll(settings.clients().consumer());
         properties.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // A new group starts at the beginning: nothing published before it joined is skipped.
@@ -83,7 +86,7 @@ final class ConsumerWorker {
             log.info("Consuming {}.payment* (but its payment-state topic) as group {}", settings.kafka().topicPrefix(),
                     settings.groupId());
             while (running) {
-                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
+                ConsumerRecords<String, byte[]> records = pollOrWait();
                 if (!records.isEmpty()) {
                     handleOrRewind(records);
                 }
@@ -95,6 +98,34 @@ final class ConsumerWorker {
             consumer.close();
             stopped.countDown();
         }
+    }
+
+    /**
+     * The next records; when Kafka refuses the poll (wrong credentials, missing permissions, a broken setting), the
+     * problem is logged, shown by {@link #kafkaProblem()} (readiness turns DOWN) and the poll is tried again after a
+     * second: a rotated secret heals without a restart, and the worker never dies silently.
+     */
+    private ConsumerRecords<String, byte[]> pollOrWait() {
+        try {
+            ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
+            kafkaProblem = null;
+            return records;
+        } catch (WakeupException e) {
+            throw e;
+        } catch (KafkaException e) {
+            String problem = KafkaPassThrough.explain(e);
+            if (!problem.equals(kafkaProblem)) {
+                log.error("{} cannot consume: {}; retrying every {}", name, problem, RETRY_DELAY, e);
+            }
+            kafkaProblem = problem;
+            awaitRetry();
+            return ConsumerRecords.empty();
+        }
+    }
+
+    /** Why the last poll failed, or null when it succeeded. */
+    String kafkaProblem() {
+        return kafkaProblem;
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.paymentledger.consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.paymentledger.config.KafkaConfig;
 import io.paymentledger.schemas.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -40,12 +39,12 @@ public final class DeadLetterTail {
         }
     }
 
-    private final KafkaConfig kafka;
+    private final KafkaClientSettings kafka;
     private final PrintWriter out;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile boolean stopped;
 
-    public DeadLetterTail(KafkaConfig kafka, PrintWriter out) {
+    public DeadLetterTail(KafkaClientSettings kafka, PrintWriter out) {
         this.kafka = kafka;
         this.out = out;
     }
@@ -53,7 +52,7 @@ public final class DeadLetterTail {
     /** Prints until the end (or, with {@code follow}, until {@link #stop()}); the number of dead letters printed. */
     public long run(Options options) {
         Properties properties = new Properties();
-        properties.putAll(kafka.clientProperties());
+        properties.putAll(kafka.consumer());
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         try (KafkaConsumer<String, byte[]> opened = new KafkaConsumer<>(properties, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
@@ -93,7 +92,7 @@ public final class DeadLetterTail {
     }
 
     private List<TopicPartition> partitions() {
-        String topic = kafka.deadLetterTopic();
+        String topic = kafka.kafka().deadLetterTopic();
         List<PartitionInfo> infos = consumer.partitionsFor(topic, METADATA_TIMEOUT);
         if (infos == null || infos.isEmpty()) {
             throw new IllegalArgumentException("topic " + topic + " does not exist; check KAFKA_TOPIC_PREFIX and"

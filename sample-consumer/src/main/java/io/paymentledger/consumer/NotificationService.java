@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.paymentledger.consumer.state.PaymentStateTopic;
 import io.paymentledger.db.Database;
+import io.paymentledger.observability.Health;
 import io.paymentledger.schemas.EventSchemas;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,7 +44,7 @@ public final class NotificationService implements AutoCloseable {
                                ConsumptionListener listener, MeterRegistry meters) {
         DSLContext dsl = Database.dsl(dataSource);
         EnvelopeValidator validator = new EnvelopeValidator(EventSchemas.load(), settings.maxRecordBytes());
-        stateTopic = PaymentStateTopic.open(settings.kafka());
+        stateTopic = PaymentStateTopic.open(settings.clients());
         for (int i = 1; i <= settings.threads(); i++) {
             ConsumerWorker worker = new ConsumerWorker("notification-consumer-" + i, settings, dsl, clock, listener,
                     validator, stateTopic);
@@ -55,6 +56,17 @@ public final class NotificationService implements AutoCloseable {
     /** Every ledger event topic of the prefix; neither the dead-letter topic nor the payment state topic. */
     static Pattern topicPattern(String prefix) {
         return Pattern.compile(Pattern.quote(prefix) + "\\.payment(?!-state$).*");
+    }
+
+    /** Readiness of the Kafka side: DOWN with the reason while any worker's polls fail (e.g. refused credentials). */
+    public Health kafkaHealth() {
+        for (ConsumerWorker worker : workers) {
+            String problem = worker.kafkaProblem();
+            if (problem != null) {
+                return Health.down(problem);
+            }
+        }
+        return Health.up(workers.size() + " consumer(s) polling");
     }
 
     /** Starts every worker. */

@@ -1,6 +1,5 @@
 package io.paymentledger.consumer;
 
-import io.paymentledger.config.KafkaConfig;
 import io.paymentledger.consumer.state.PaymentProjection;
 import io.paymentledger.consumer.state.ProjectionComparison;
 import java.time.Clock;
@@ -36,13 +35,13 @@ final class StateRebuild {
     /** A rebuild that reads nothing for this long, with partitions still behind their end, fails. */
     private static final Duration STALLED_AFTER = Duration.ofSeconds(60);
 
-    private final KafkaConfig kafka;
+    private final KafkaClientSettings kafka;
     private final String groupId;
     private final DSLContext dsl;
     private final EnvelopeValidator validator;
     private final Clock clock;
 
-    StateRebuild(KafkaConfig kafka, String groupId, DSLContext dsl, EnvelopeValidator validator, Clock clock) {
+    StateRebuild(KafkaClientSettings kafka, String groupId, DSLContext dsl, EnvelopeValidator validator, Clock clock) {
         this.kafka = kafka;
         this.groupId = groupId;
         this.dsl = dsl;
@@ -108,7 +107,7 @@ final class StateRebuild {
     }
 
     private List<TopicPartition> eventPartitions(KafkaConsumer<String, byte[]> consumer) {
-        Pattern events = NotificationService.topicPattern(kafka.topicPrefix());
+        Pattern events = NotificationService.topicPattern(kafka.kafka().topicPrefix());
         List<TopicPartition> partitions = new ArrayList<>();
         for (Map.Entry<String, List<PartitionInfo>> topic : consumer.listTopics(METADATA_TIMEOUT).entrySet()) {
             if (events.matcher(topic.getKey()).matches()) {
@@ -129,7 +128,7 @@ final class StateRebuild {
 
     private Properties properties() {
         Properties properties = new Properties();
-        properties.putAll(kafka.clientProperties());
+        properties.putAll(kafka.consumer());
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_500);
         return properties;

@@ -84,7 +84,7 @@ class DeadLetterTailIT {
     }
 
     private static DeadLetterTail tail(KafkaNamespace kafka, StringWriter out) {
-        return new DeadLetterTail(kafka.config(), new PrintWriter(out, true));
+        return new DeadLetterTail(KafkaClientSettings.of(kafka.config()), new PrintWriter(out, true));
     }
 
     private static String letter(String eventId) {

@@ -59,9 +59,43 @@ final class ChildJvmKafkaBroker implements KafkaServer {
      */
     static ChildJvmKafkaBroker launch(Path parent, Map<String, String> settings) {
         try {
+            return launch(parent, freePort(), freePort(), settings);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not pick ports for the embedded Kafka broker", e);
+        }
+    }
+
+    /**
+     * A broker with a second listener, {@code SASL_PLAINTEXT} with the {@code PLAIN} mechanism, that accepts exactly
+     * {@code username}/{@code password}; the plaintext listener stays for the test harness (topic creation). No
+     * authorizer: an authenticated user may do anything.
+     */
+    static SaslKafka launchWithSasl(Path parent, String username, String password) {
+        try {
+            int port = freePort();
+            int controllerPort = freePort();
+            int saslPort = freePort();
+            String jaas = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + username
+                    + "\" password=\"" + password + "\" user_" + username + "=\"" + password + "\";";
+            Map<String, String> settings = Map.of(
+                    "listeners", "PLAINTEXT://127.0.0.1:" + port + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort
+                            + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                    "advertised.listeners", "PLAINTEXT://127.0.0.1:" + port + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort,
+                    "listener.security.protocol.map",
+                    "PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
+                    "listener.name.sasl_plaintext.sasl.enabled.mechanisms", "PLAIN",
+                    "listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas);
+            return new SaslKafka(launch(parent, port, controllerPort, settings), "127.0.0.1:" + saslPort);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not pick ports for the embedded Kafka broker", e);
+        }
+    }
+
+    private static ChildJvmKafkaBroker launch(Path parent, int port, int controllerPort, Map<String, String> settings) {
+        try {
             Files.createDirectories(parent);
             Path directory = Files.createTempDirectory(parent, "kafka-");
-            ChildJvmKafkaBroker broker = new ChildJvmKafkaBroker(directory, brokerClasspath(), freePort(), freePort(),
+            ChildJvmKafkaBroker broker = new ChildJvmKafkaBroker(directory, brokerClasspath(), port, controllerPort,
                     settings);
             broker.format();
             broker.start();

@@ -94,6 +94,15 @@ public final class TestInfrastructure {
         return server;
     }
 
+    /** A private broker with a SASL listener accepting {@code username}/{@code password}; close it after the test. */
+    public static SaslKafka privateSaslKafka(String username, String password) {
+        SaslKafka kafka = ChildJvmKafkaBroker.launchWithSasl(
+                Path.of(System.getProperty("java.io.tmpdir"), "payment-ledger-tests"), username, password);
+        log.info("Private test Kafka with a SASL_PLAINTEXT/PLAIN listener at {}: {}", kafka.saslBootstrapServers(),
+                kafka.server().description());
+        return kafka;
+    }
+
     /** A new topic namespace (a unique topic prefix) for one test class. */
     public KafkaNamespace newKafkaNamespace(String label) {
         return new KafkaNamespace(kafka(), uniqueName(label).replace('_', '-'));

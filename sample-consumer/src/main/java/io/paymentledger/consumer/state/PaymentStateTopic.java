@@ -1,6 +1,8 @@
 package io.paymentledger.consumer.state;
 
 import io.paymentledger.config.KafkaConfig;
+import io.paymentledger.config.KafkaPassThrough;
+import io.paymentledger.consumer.KafkaClientSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,16 +57,16 @@ public final class PaymentStateTopic implements AutoCloseable {
     }
 
     /** Makes sure the topic exists and is compacted (see {@link #ensureCompacted}), then opens its producer. */
-    public static PaymentStateTopic open(KafkaConfig kafka) {
-        String topic = name(kafka);
+    public static PaymentStateTopic open(KafkaClientSettings kafka) {
+        String topic = name(kafka.kafka());
         ensureCompacted(kafka, topic);
         return new PaymentStateTopic(topic, new KafkaProducer<>(producerProperties(kafka), new StringSerializer(),
                 new ByteArraySerializer()));
     }
 
-    private static Properties producerProperties(KafkaConfig kafka) {
+    private static Properties producerProperties(KafkaClientSettings kafka) {
         Properties properties = new Properties();
-        properties.putAll(kafka.clientProperties());
+        properties.putAll(kafka.producer());
         properties.put(ProducerConfig.ACKS_CONFIG, "all");
         properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         properties.put(ProducerConfig.LINGER_MS_CONFIG, 0);
@@ -81,8 +83,8 @@ public final class PaymentStateTopic implements AutoCloseable {
      *
      * @throws IllegalStateException naming the topic and what to do
      */
-    static void ensureCompacted(KafkaConfig kafka, String topic) {
-        try (Admin admin = Admin.create(kafka.clientProperties())) {
+    static void ensureCompacted(KafkaClientSettings kafka, String topic) {
+        try (Admin admin = Admin.create(kafka.admin())) {
             Optional<String> policy = cleanupPolicy(admin, topic);
             if (policy.isEmpty()) {
                 create(admin, topic);
@@ -105,7 +107,7 @@ public final class PaymentStateTopic implements AutoCloseable {
                 return Optional.empty();
             }
             throw new IllegalStateException("Could not read the configuration of topic " + topic + ": "
-                    + e.getCause().getMessage(), e.getCause());
+                    + KafkaPassThrough.explain(e.getCause()), e.getCause());
         } catch (TimeoutException e) {
             throw new IllegalStateException("Kafka did not describe topic " + topic + " within " + ADMIN_TIMEOUT
                     + "; check KAFKA_BOOTSTRAP_SERVERS", e);
@@ -124,7 +126,8 @@ public final class PaymentStateTopic implements AutoCloseable {
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new IllegalStateException("Could not create the payment state topic " + topic + " ("
-                        + e.getCause().getMessage() + "); create it with cleanup.policy=compact", e.getCause());
+                        + KafkaPassThrough.explain(e.getCause()) + "); create it with cleanup.policy=compact",
+                        e.getCause());
             }
         } catch (TimeoutException e) {
             throw new IllegalStateException("Kafka did not create topic " + topic + " within " + ADMIN_TIMEOUT, e);
