@@ -51,6 +51,10 @@ record DemoReport(SimulationSummary simulation, OutboxCounts outbox, long consum
             problems.add(rejected + " records rejected by the consumer, expected 1 invalid_payload and 1 "
                     + "unknown_event_type");
         }
+        if (states.tracedNotifications() != consumed) {
+            problems.add(states.tracedNotifications() + " of " + consumed + " notifications carry their payment's"
+                    + " trace id");
+        }
         if (states.matching() != states.payments()) {
             problems.add("the payment state projection shows " + states.matching() + " of " + states.payments()
                     + " payments as the ledger does");
@@ -84,6 +88,8 @@ record DemoReport(SimulationSummary simulation, OutboxCounts outbox, long consum
         row(out, "", "duplicates dropped", duplicates, "");
         row(out, "", "payment states as in the ledger", states.matching(), "of " + states.payments()
                 + " payments (payment_state; latest per payment on payments.payment-state)");
+        row(out, "", "notifications with a trace id", states.tracedNotifications(), "the W3C trace each payment"
+                + " was simulated in, via the outbox row and the record's traceparent header");
         List<String> problems = violations();
         out.println(problems.isEmpty()
                 ? "  verdict   OK: every event is on Kafka or in the DLQ, every valid one gave one notification, every"

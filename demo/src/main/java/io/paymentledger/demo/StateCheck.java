@@ -1,5 +1,6 @@
 package io.paymentledger.demo;
 
+import static io.paymentledger.db.jooq.Tables.NOTIFICATION;
 import static io.paymentledger.db.jooq.Tables.PAYMENT;
 import static io.paymentledger.db.jooq.Tables.PAYMENT_STATE;
 
@@ -7,9 +8,10 @@ import org.jooq.DSLContext;
 
 /**
  * The consumer's payment state projection against the ledger's own payment table: how many payments the ledger has,
- * and how many of them the projection shows exactly as the ledger does (status, amounts, version, decline reason).
+ * and how many of them the projection shows exactly as the ledger does (status, amounts, version, decline reason);
+ * and how many notifications carry the trace id their event was written in (the simulator traces every payment).
  */
-record StateCheck(long payments, long matching) {
+record StateCheck(long payments, long matching, long tracedNotifications) {
 
     static StateCheck read(DSLContext dsl, String consumerGroup) {
         long payments = dsl.fetchCount(PAYMENT);
@@ -24,6 +26,8 @@ record StateCheck(long payments, long matching) {
                 .and(PAYMENT_STATE.DECLINE_REASON.isNotDistinctFrom(PAYMENT.DECLINE_REASON))
                 .and(PAYMENT_STATE.METADATA.isNotDistinctFrom(PAYMENT.METADATA))
                 .and(PAYMENT_STATE.MISSING_VERSIONS.eq(new Long[0])));
-        return new StateCheck(payments, matching);
+        long traced = dsl.fetchCount(NOTIFICATION, NOTIFICATION.CONSUMER_GROUP.eq(consumerGroup)
+                .and(NOTIFICATION.TRACE_ID.isNotNull()));
+        return new StateCheck(payments, matching, traced);
     }
 }

@@ -37,6 +37,7 @@ class DemoIT {
                     .containsPattern("dead-lettered to payments\\.dlq\\s+2")
                     .containsPattern("rejected\\s+2\\s+invalid_payload 1, unknown_event_type 1")
                     .containsPattern("payment states as in the ledger\\s+150\\s+of 150 payments")
+                    .containsPattern("notifications with a trace id\\s+[1-9][0-9,]*\\s+the W3C trace")
                     .contains("RecordTooLargeException")
                     .contains("InvalidTopicException")
                     .contains("Relay holds a row: 1 topic(s) missing, their rows held (no attempt spent)")

@@ -46,6 +46,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.jooq.impl.DSL;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -101,6 +102,12 @@ class PaymentStateProjectionIT {
         assertThat(summary.voided()).as("voids ran").isPositive();
         assertThat(summary.partialRefunds()).as("partial refunds ran").isPositive();
         assertThat(summary.declinedTotal()).as("declines ran").isPositive();
+        assertThat(database.dsl().fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.TRACEPARENT.isNull()))
+                .as("simulate starts a trace per payment: every event carries it").isZero();
+        assertThat(database.dsl().select(OUTBOX_EVENT.AGGREGATE_ID).from(OUTBOX_EVENT)
+                .groupBy(OUTBOX_EVENT.AGGREGATE_ID)
+                .having(DSL.countDistinct(DSL.substring(OUTBOX_EVENT.TRACEPARENT, 4, 32)).ne(1)).fetch())
+                .as("one trace id per payment").isEmpty();
 
         List<PaymentRecord> ledger = database.dsl().selectFrom(PAYMENT).fetch();
         assertThat(ledger).hasSizeGreaterThanOrEqualTo(2_000);

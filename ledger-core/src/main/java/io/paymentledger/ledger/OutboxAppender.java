@@ -13,6 +13,7 @@ import org.jooq.DSLContext;
 /**
  * Writes events into {@code outbox_event} inside the command's transaction, through the validating
  * {@link OutboxWriter}: an invalid event is a bug in the ledger and fails the command, it never reaches the outbox.
+ * The OpenTelemetry context current on the caller's thread, when there is one, travels with the event.
  */
 final class OutboxAppender implements EventAppender {
     static final String PAYMENT_AGGREGATE = "Payment";
@@ -27,7 +28,7 @@ final class OutboxAppender implements EventAppender {
     public String append(DSLContext tx, String paymentId, long aggregateVersion, String eventType, ObjectNode payload,
                   String correlationId, Instant occurredAt) {
         OutboxEvent event = OutboxEvent.of(PAYMENT_AGGREGATE, paymentId, aggregateVersion, eventType, toJson(payload))
-                .withCorrelationId(correlationId).withOccurredAt(occurredAt);
+                .withCorrelationId(correlationId).withOccurredAt(occurredAt).inCurrentTrace();
         try {
             return writer.append(tx, event);
         } catch (InvalidEventException e) {

@@ -3,6 +3,7 @@ package io.paymentledger.relay;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.paymentledger.config.KafkaConfig;
+import io.paymentledger.outbox.TraceContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -193,6 +194,12 @@ final class KafkaPublisher implements Publisher {
         headers.add("content-type", utf8(CONTENT_TYPE));
         if (row.correlationId() != null) {
             headers.add("correlation_id", utf8(row.correlationId()));
+        }
+        if (row.trace() != null) {
+            headers.add(TraceContext.TRACEPARENT, utf8(row.trace().traceparent()));
+            if (row.trace().tracestate() != null) {
+                headers.add(TraceContext.TRACESTATE, utf8(row.trace().tracestate()));
+            }
         }
         return headers;
     }

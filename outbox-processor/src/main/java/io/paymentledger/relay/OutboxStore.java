@@ -8,6 +8,7 @@ import static io.paymentledger.outbox.OutboxStatus.PENDING;
 import static io.paymentledger.outbox.OutboxStatus.PUBLISHED;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.paymentledger.outbox.TraceContext;
 import io.paymentledger.schemas.Json;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -464,7 +465,8 @@ final class OutboxStore {
     private static final List<Field<?>> ROW_FIELDS = List.of(OUTBOX_EVENT.ID, OUTBOX_EVENT.EVENT_ID,
             OUTBOX_EVENT.AGGREGATE_TYPE, OUTBOX_EVENT.AGGREGATE_ID, OUTBOX_EVENT.AGGREGATE_VERSION,
             OUTBOX_EVENT.EVENT_TYPE, OUTBOX_EVENT.EVENT_VERSION, OUTBOX_EVENT.PAYLOAD, OUTBOX_EVENT.CORRELATION_ID,
-            OUTBOX_EVENT.OCCURRED_AT, OUTBOX_EVENT.ATTEMPTS, OUTBOX_EVENT.FIRST_FAILURE_AT);
+            OUTBOX_EVENT.OCCURRED_AT, OUTBOX_EVENT.ATTEMPTS, OUTBOX_EVENT.FIRST_FAILURE_AT, OUTBOX_EVENT.TRACEPARENT,
+            OUTBOX_EVENT.TRACESTATE);
 
     private static OutboxRow toRow(Record r) {
         OffsetDateTime firstFailureAt = r.get(OUTBOX_EVENT.FIRST_FAILURE_AT);
@@ -472,7 +474,23 @@ final class OutboxStore {
                 r.get(OUTBOX_EVENT.AGGREGATE_ID), r.get(OUTBOX_EVENT.AGGREGATE_VERSION),
                 r.get(OUTBOX_EVENT.EVENT_TYPE), r.get(OUTBOX_EVENT.EVENT_VERSION), r.get(OUTBOX_EVENT.PAYLOAD).data(),
                 r.get(OUTBOX_EVENT.CORRELATION_ID), r.get(OUTBOX_EVENT.OCCURRED_AT).toInstant(),
-                r.get(OUTBOX_EVENT.ATTEMPTS), firstFailureAt == null ? null : firstFailureAt.toInstant());
+                r.get(OUTBOX_EVENT.ATTEMPTS), firstFailureAt == null ? null : firstFailureAt.toInstant(),
+                trace(r.get(OUTBOX_EVENT.EVENT_ID), r.get(OUTBOX_EVENT.TRACEPARENT), r.get(OUTBOX_EVENT.TRACESTATE)));
+    }
+
+    /**
+     * The row's trace context; a malformed traceparent (written by SQL, unchecked) is left out of the record with a
+     * WARN, never a reason to hold or dead-letter the event.
+     */
+    private static TraceContext trace(String eventId, String traceparent, String tracestate) {
+        if (traceparent == null) {
+            return null;
+        }
+        return TraceContext.parse(traceparent, tracestate).orElseGet(() -> {
+            log.warn("Event {} has a malformed traceparent '{}'; publishing it without trace headers", eventId,
+                    traceparent);
+            return null;
+        });
     }
 
     static OffsetDateTime utc(Instant instant) {

@@ -19,10 +19,11 @@ import java.util.regex.Pattern;
  * @param payload          the event's own fields as one JSON object
  * @param correlationId    id of the request or flow, or null
  * @param occurredAt       when it happened, or null for the database's {@code now()} at insert
+ * @param trace            the writer's W3C trace context, or null; see {@link #inCurrentTrace()}
  */
 public record OutboxEvent(String eventId, String aggregateType, String aggregateId, long aggregateVersion,
                           String eventType, int eventVersion, String payload, String correlationId,
-                          Instant occurredAt) {
+                          Instant occurredAt, TraceContext trace) {
     private static final Pattern ULID = Pattern.compile("^[0-9A-HJKMNP-TV-Z]{26}$");
 
     public OutboxEvent {
@@ -44,26 +45,47 @@ public record OutboxEvent(String eventId, String aggregateType, String aggregate
         }
     }
 
+    /** An event without a trace context. */
+    public OutboxEvent(String eventId, String aggregateType, String aggregateId, long aggregateVersion,
+                       String eventType, int eventVersion, String payload, String correlationId, Instant occurredAt) {
+        this(eventId, aggregateType, aggregateId, aggregateVersion, eventType, eventVersion, payload, correlationId,
+                occurredAt, null);
+    }
+
     /** An event with a new ULID, payload schema version 1, no correlation id, occurring at the insert. */
     public static OutboxEvent of(String aggregateType, String aggregateId, long aggregateVersion, String eventType,
                                  String payload) {
         return new OutboxEvent(UlidCreator.getMonotonicUlid().toString(), aggregateType, aggregateId,
-                aggregateVersion, eventType, 1, payload, null, null);
+                aggregateVersion, eventType, 1, payload, null, null, null);
     }
 
     public OutboxEvent withCorrelationId(String correlationId) {
         return new OutboxEvent(eventId, aggregateType, aggregateId, aggregateVersion, eventType, eventVersion, payload,
-                correlationId, occurredAt);
+                correlationId, occurredAt, trace);
     }
 
     public OutboxEvent withOccurredAt(Instant occurredAt) {
         return new OutboxEvent(eventId, aggregateType, aggregateId, aggregateVersion, eventType, eventVersion, payload,
-                correlationId, occurredAt);
+                correlationId, occurredAt, trace);
     }
 
     public OutboxEvent withEventVersion(int eventVersion) {
         return new OutboxEvent(eventId, aggregateType, aggregateId, aggregateVersion, eventType, eventVersion, payload,
-                correlationId, occurredAt);
+                correlationId, occurredAt, trace);
+    }
+
+    /** This event carrying {@code trace} (null: none). */
+    public OutboxEvent withTrace(TraceContext trace) {
+        return new OutboxEvent(eventId, aggregateType, aggregateId, aggregateVersion, eventType, eventVersion, payload,
+                correlationId, occurredAt, trace);
+    }
+
+    /**
+     * This event carrying the OpenTelemetry context current on this thread ({@link TraceContext#current()}), or
+     * unchanged when there is none: call it where the event is written, inside the traced request.
+     */
+    public OutboxEvent inCurrentTrace() {
+        return TraceContext.current().map(this::withTrace).orElse(this);
     }
 
     private static void requireText(String field, String value) {

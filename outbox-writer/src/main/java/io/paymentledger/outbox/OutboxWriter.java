@@ -75,7 +75,7 @@ public final class OutboxWriter {
         var insert = tx.insertInto(OUTBOX_EVENT, List.of(OUTBOX_EVENT.EVENT_ID, OUTBOX_EVENT.AGGREGATE_TYPE,
                 OUTBOX_EVENT.AGGREGATE_ID, OUTBOX_EVENT.AGGREGATE_VERSION, OUTBOX_EVENT.EVENT_TYPE,
                 OUTBOX_EVENT.EVENT_VERSION, OUTBOX_EVENT.PAYLOAD, OUTBOX_EVENT.CORRELATION_ID,
-                OUTBOX_EVENT.OCCURRED_AT));
+                OUTBOX_EVENT.OCCURRED_AT, OUTBOX_EVENT.TRACEPARENT, OUTBOX_EVENT.TRACESTATE));
         List<String> ids = new ArrayList<>(events.size());
         for (OutboxEvent event : events) {
             insert = insert.values(row(event));
@@ -94,7 +94,9 @@ public final class OutboxWriter {
                 DSL.val(JSONB.valueOf(event.payload()), OUTBOX_EVENT.PAYLOAD),
                 DSL.val(event.correlationId(), OUTBOX_EVENT.CORRELATION_ID),
                 event.occurredAt() == null ? DSL.defaultValue(OUTBOX_EVENT.OCCURRED_AT)
-                        : DSL.val(event.occurredAt().atOffset(ZoneOffset.UTC), OUTBOX_EVENT.OCCURRED_AT));
+                        : DSL.val(event.occurredAt().atOffset(ZoneOffset.UTC), OUTBOX_EVENT.OCCURRED_AT),
+                DSL.val(event.trace() == null ? null : event.trace().traceparent(), OUTBOX_EVENT.TRACEPARENT),
+                DSL.val(event.trace() == null ? null : event.trace().tracestate(), OUTBOX_EVENT.TRACESTATE));
     }
 
     private void validate(OutboxEvent event) {

@@ -53,7 +53,8 @@ class OutboxWriterIT {
     void jooqFillsTheWritersColumnsAndLeavesTheRelaysToTheirDefaults() {
         Instant occurred = Instant.parse("2026-11-30T12:00:00.123456Z");
         OutboxEvent event = OutboxEvent.of("Payment", P1, 1, "PaymentAuthorized", authorized(P1))
-                .withCorrelationId("order-1").withOccurredAt(occurred);
+                .withCorrelationId("order-1").withOccurredAt(occurred)
+                .withTrace(new TraceContext("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "ledger=t1"));
 
         String eventId = database.dsl().transactionResult(tx -> writer.append(tx.dsl(), event));
 
@@ -66,6 +67,8 @@ class OutboxWriterIT {
         assertThat(row.getPayload().data()).contains("\"amount_minor\": 1234");
         assertThat(row.getCorrelationId()).isEqualTo("order-1");
         assertThat(row.getOccurredAt().toInstant()).isEqualTo(occurred);
+        assertThat(row.getTraceparent()).isEqualTo("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+        assertThat(row.getTracestate()).isEqualTo("ledger=t1");
         assertThat(row.getStatus()).isEqualTo(OutboxStatus.PENDING);
         assertThat(row.getAttempts()).isZero();
         assertThat(row.getPublishedAt()).isNull();
@@ -79,6 +82,7 @@ class OutboxWriterIT {
                 authorized(P1)));
 
         assertThat(row(eventId).getOccurredAt().toInstant()).isAfter(before);
+        assertThat(row(eventId).getTraceparent()).as("no trace context, none written").isNull();
     }
 
     @Test

@@ -6,7 +6,9 @@ import io.paymentledger.consumer.state.PaymentState;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jooq.DSLContext;
@@ -45,43 +47,55 @@ final class BatchHandler {
 
     /** What a batch did, to report once its offsets are committed. */
     record Outcome(List<Envelope> applied, List<Envelope> duplicates, List<AggregateProgress.Flag> flags,
-                   List<RejectedRecord> rejected) {
+                   List<RejectedRecord> rejected, Map<String, String> traceIds) {
     }
 
     /** A record and its verdict. */
     private record Checked(ConsumerRecord<String, byte[]> record, Validation verdict) {
     }
 
+    /** Each valid event's trace id (from its {@code traceparent} header), by event id; events without one are absent. */
+    private static Map<String, String> traceIds(List<Checked> checked) {
+        Map<String, String> traceIds = new HashMap<>();
+        for (Checked one : checked) {
+            if (one.verdict() instanceof Validation.Valid ok) {
+                TraceIds.of(one.record()).ifPresent(id -> traceIds.put(ok.envelope().eventId(), id));
+            }
+        }
+        return traceIds;
+    }
+
     /** Applies the whole batch in one transaction. */
     Outcome apply(Iterable<ConsumerRecord<String, byte[]>> records) {
         List<Envelope> valid = new ArrayList<>();
         List<RejectedRecord> rejected = new ArrayList<>();
-        for (Checked checked : check(records)) {
+        List<Checked> all = check(records);
+        for (Checked checked : all) {
             if (checked.verdict() instanceof Validation.Valid ok) {
                 valid.add(ok.envelope());
             } else {
                 rejected.add(RejectedRecord.of(checked.record(), (Validation.Invalid) checked.verdict()));
             }
         }
-        return inTransaction(valid, rejected);
+        return inTransaction(valid, rejected, traceIds(all));
     }
 
     /**
      * Inbox and notifications, version progress, payment states and rejections of these records, in one
      * transaction; the changed states are published before it commits.
      */
-    private Outcome inTransaction(List<Envelope> valid, List<RejectedRecord> rejected) {
+    private Outcome inTransaction(List<Envelope> valid, List<RejectedRecord> rejected, Map<String, String> traceIds) {
         Instant now = clock.instant();
         return dsl.transactionResult(configuration -> {
             DSLContext tx = configuration.dsl();
-            InboxStore.BatchResult result = inbox.applyOnce(tx, groupId, valid, now);
+            InboxStore.BatchResult result = inbox.applyOnce(tx, groupId, valid, now, traceIds);
             List<AggregateProgress.Flag> flags = progress.track(tx, groupId, result.applied(), now);
             List<PaymentState> states = projection.apply(tx, result.applied(), now);
             rejections.record(tx, groupId, rejected, now);
             if (!states.isEmpty()) {
                 publishStates.accept(states);
             }
-            return new Outcome(result.applied(), result.duplicates(), flags, rejected);
+            return new Outcome(result.applied(), result.duplicates(), flags, rejected, traceIds);
         });
     }
 
@@ -94,13 +108,15 @@ final class BatchHandler {
         List<Envelope> duplicates = new ArrayList<>();
         List<AggregateProgress.Flag> flags = new ArrayList<>();
         List<RejectedRecord> rejected = new ArrayList<>();
-        for (Checked checked : check(records)) {
+        List<Checked> all = check(records);
+        Map<String, String> traceIds = traceIds(all);
+        for (Checked checked : all) {
             if (!(checked.verdict() instanceof Validation.Valid ok)) {
                 rejected.add(RejectedRecord.of(checked.record(), (Validation.Invalid) checked.verdict()));
                 continue;
             }
             try {
-                Outcome one = inTransaction(List.of(ok.envelope()), List.of());
+                Outcome one = inTransaction(List.of(ok.envelope()), List.of(), traceIds);
                 applied.addAll(one.applied());
                 duplicates.addAll(one.duplicates());
                 flags.addAll(one.flags());
@@ -113,8 +129,8 @@ final class BatchHandler {
                         ok.envelope().eventId())));
             }
         }
-        inTransaction(List.of(), rejected);
-        return new Outcome(applied, duplicates, flags, rejected);
+        inTransaction(List.of(), rejected, Map.of());
+        return new Outcome(applied, duplicates, flags, rejected, traceIds);
     }
 
     private static boolean refusedForItsData(DataAccessException e) {

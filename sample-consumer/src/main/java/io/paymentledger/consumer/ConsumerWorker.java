@@ -20,6 +20,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jooq.DSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * One consumer of the service's group on its own thread: polls the partitions the group gives it, handles each poll
@@ -171,23 +172,43 @@ final class ConsumerWorker {
     }
 
     private void report(BatchHandler.Outcome outcome) {
-        outcome.applied().forEach(envelope -> listener.processed(envelope, false));
+        for (Envelope envelope : outcome.applied()) {
+            try (MDC.MDCCloseable event = MDC.putCloseable("event_id", envelope.eventId());
+                 MDC.MDCCloseable trace = putTraceId(outcome, envelope)) {
+                log.debug("Applied {} v{} of {} {}", envelope.eventType(), envelope.aggregateVersion(),
+                        envelope.aggregateType(), envelope.aggregateId());
+            }
+            listener.processed(envelope, false);
+        }
         outcome.duplicates().forEach(envelope -> listener.processed(envelope, true));
         for (AggregateProgress.Flag flag : outcome.flags()) {
             Envelope envelope = flag.envelope();
-            log.warn("{} for {} {}: version {} arrived while the highest applied was {}; applied it anyway",
-                    flag.gap() ? "Version gap" : "Late predecessor", envelope.aggregateType(), envelope.aggregateId(),
-                    envelope.aggregateVersion(), flag.highestBefore());
-            if (flag.gap()) {
-                listener.gap(envelope, flag.highestBefore());
-            } else {
-                listener.late(envelope, flag.highestBefore());
+            try (MDC.MDCCloseable event = MDC.putCloseable("event_id", envelope.eventId());
+                 MDC.MDCCloseable trace = putTraceId(outcome, envelope)) {
+                reportFlag(flag, envelope);
             }
         }
         for (RejectedRecord record : outcome.rejected()) {
             log.warn("Rejected record {}-{}@{} (event {}): {}: {}", record.topic(), record.partition(), record.offset(),
                     record.eventId(), record.verdict().reason().code(), record.verdict().detail());
             listener.rejected(record.topic(), record.partition(), record.offset(), record.verdict());
+        }
+    }
+
+    /** The event's trace id in the MDC ({@code trace_id}) while the returned handle is open; a no-op without one. */
+    private static MDC.MDCCloseable putTraceId(BatchHandler.Outcome outcome, Envelope envelope) {
+        String traceId = outcome.traceIds().get(envelope.eventId());
+        return traceId == null ? null : MDC.putCloseable(TraceIds.MDC_KEY, traceId);
+    }
+
+    private void reportFlag(AggregateProgress.Flag flag, Envelope envelope) {
+        log.warn("{} for {} {}: version {} arrived while the highest applied was {}; applied it anyway",
+                flag.gap() ? "Version gap" : "Late predecessor", envelope.aggregateType(), envelope.aggregateId(),
+                envelope.aggregateVersion(), flag.highestBefore());
+        if (flag.gap()) {
+            listener.gap(envelope, flag.highestBefore());
+        } else {
+            listener.late(envelope, flag.highestBefore());
         }
     }
 

@@ -30,7 +30,9 @@ final class InboxStore {
     record BatchResult(List<Envelope> applied, List<Envelope> duplicates) {
     }
 
-    BatchResult applyOnce(DSLContext tx, String groupId, List<Envelope> envelopes, Instant now) {
+    /** @param traceIds each event's trace id by event id, stored with its notification (absent: none) */
+    BatchResult applyOnce(DSLContext tx, String groupId, List<Envelope> envelopes, Instant now,
+                          Map<String, String> traceIds) {
         Map<String, Envelope> firsts = new LinkedHashMap<>();
         List<Envelope> duplicates = new ArrayList<>();
         for (Envelope envelope : envelopes) {
@@ -46,7 +48,7 @@ final class InboxStore {
         for (Envelope envelope : firsts.values()) {
             (inserted.contains(envelope.eventId()) ? applied : duplicates).add(envelope);
         }
-        insertNotifications(tx, groupId, applied, now.atOffset(ZoneOffset.UTC));
+        insertNotifications(tx, groupId, applied, now.atOffset(ZoneOffset.UTC), traceIds);
         return new BatchResult(applied, duplicates);
     }
 
@@ -64,14 +66,16 @@ final class InboxStore {
                 .map(row -> row.value1()).collect(Collectors.toSet());
     }
 
-    private static void insertNotifications(DSLContext tx, String groupId, List<Envelope> applied, OffsetDateTime at) {
+    private static void insertNotifications(DSLContext tx, String groupId, List<Envelope> applied, OffsetDateTime at,
+                                            Map<String, String> traceIds) {
         if (applied.isEmpty()) {
             return;
         }
         var insert = tx.insertInto(NOTIFICATION, NOTIFICATION.CONSUMER_GROUP, NOTIFICATION.EVENT_ID,
-                NOTIFICATION.MESSAGE, NOTIFICATION.CREATED_AT);
+                NOTIFICATION.MESSAGE, NOTIFICATION.CREATED_AT, NOTIFICATION.TRACE_ID);
         for (Envelope envelope : applied) {
-            insert = insert.values(groupId, envelope.eventId(), NotificationMessages.of(envelope), at);
+            insert = insert.values(groupId, envelope.eventId(), NotificationMessages.of(envelope), at,
+                    traceIds.get(envelope.eventId()));
         }
         insert.execute();
     }

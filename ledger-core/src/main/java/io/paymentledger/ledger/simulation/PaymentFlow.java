@@ -1,5 +1,7 @@
 package io.paymentledger.ledger.simulation;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import io.paymentledger.ledger.AuthorizationResult;
 import io.paymentledger.ledger.AuthorizePayment;
 import io.paymentledger.ledger.CapturePayment;
@@ -37,7 +39,17 @@ final class PaymentFlow {
         this.keyPrefix = "sim-" + runId + "-" + index + "-";
     }
 
+    /** One trace per payment, as a client's request would start one: every command's event carries it. */
     void run() {
+        Span span = PaymentTrace.start();
+        try (Scope trace = span.makeCurrent()) {
+            runInTrace();
+        } finally {
+            span.end();
+        }
+    }
+
+    private void runInTrace() {
         int payer = random.nextInt(accounts.count());
         int payee = (payer + 1 + random.nextInt(accounts.count() - 1)) % accounts.count();
         String payeeId = random.nextDouble() < 0.01 ? accounts.unknownId() : accounts.id(payee);

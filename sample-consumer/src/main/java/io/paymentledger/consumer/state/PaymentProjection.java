@@ -7,7 +7,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import org.jooq.DSLContext;
 
@@ -52,21 +51,22 @@ public final class PaymentProjection {
         if (byPayment.isEmpty()) {
             return List.of();
         }
-        Map<String, PaymentState> created = new TreeMap<>();
-        Map<String, PaymentState> updated = new TreeMap<>();
-        Map<String, PaymentState> existing = store.lock(tx, byPayment.keySet());
-        byPayment.forEach((paymentId, its) -> {
-            PaymentState current = existing.get(paymentId);
-            applyAll(current, its).ifPresent(state -> (current == null ? created : updated).put(paymentId, state));
+        Map<String, PaymentState> fresh = new TreeMap<>();
+        byPayment.forEach((paymentId, its) -> fresh.put(paymentId, applyAll(null, its).orElseThrow()));
+        Map<String, PaymentStateStore.Current> current = store.insertOrLock(tx, List.copyOf(fresh.values()), now);
+        Map<String, PaymentState> changed = new TreeMap<>();
+        List<PaymentState> updates = new ArrayList<>();
+        current.forEach((paymentId, row) -> {
+            if (row.inserted()) {
+                changed.put(paymentId, row.state());
+            } else {
+                applyAll(row.state(), byPayment.get(paymentId)).ifPresent(state -> {
+                    updates.add(state);
+                    changed.put(paymentId, state);
+                });
+            }
         });
-        Set<String> inserted = store.insert(tx, List.copyOf(created.values()), now);
-        // A payment another consumer created meanwhile (its events came on another topic): merge into its row.
-        List<String> raced = created.keySet().stream().filter(id -> !inserted.contains(id)).toList();
-        store.lock(tx, raced).forEach((paymentId, current) -> applyAll(current, byPayment.get(paymentId))
-                .ifPresent(state -> updated.put(paymentId, state)));
-        store.update(tx, List.copyOf(updated.values()), now);
-        Map<String, PaymentState> changed = new TreeMap<>(updated);
-        inserted.forEach(paymentId -> changed.put(paymentId, created.get(paymentId)));
+        store.update(tx, updates, now);
         return List.copyOf(changed.values());
     }
 

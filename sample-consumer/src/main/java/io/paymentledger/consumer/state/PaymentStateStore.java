@@ -2,6 +2,7 @@ package io.paymentledger.consumer.state;
 
 import static io.paymentledger.db.jooq.Tables.PAYMENT_STATE;
 import static io.paymentledger.db.jooq.Tables.PAYMENT_STATE_REBUILD;
+import static org.jooq.impl.DSL.excluded;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +11,7 @@ import io.paymentledger.schemas.Json;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -20,14 +22,21 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.jooq.Cursor;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.JSONB;
-import org.jooq.Query;
+import org.jooq.Record;
+import org.jooq.SelectField;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
+import org.jooq.InsertValuesStep16;
 
 /**
  * Rows of one projection table ({@code payment_state}, or {@code payment_state_rebuild} for {@code rebuild-state})
  * for one consumer group. Rows are locked and written in payment id order, one lock order for concurrent consumers.
  */
 final class PaymentStateStore {
+    private static final int ROWS_PER_STATEMENT = 1_000;
+
     private final io.paymentledger.db.jooq.tables.PaymentState table;
     private final String groupId;
 
@@ -48,20 +57,75 @@ final class PaymentStateStore {
         return table.getName();
     }
 
-    /** The states of {@code paymentIds} that exist, locked until the transaction ends. */
-    Map<String, PaymentState> lock(DSLContext tx, Collection<String> paymentIds) {
-        Map<String, PaymentState> states = new LinkedHashMap<>();
-        tx.selectFrom(table).where(table.CONSUMER_GROUP.eq(groupId)).and(table.PAYMENT_ID.in(paymentIds))
-                .orderBy(table.PAYMENT_ID).forUpdate()
-                .forEach(row -> states.put(row.get(table.PAYMENT_ID), state(row)));
-        return states;
+    /** A payment's row as the batch found it: the state the batch inserted, or the one that was there (locked). */
+    record Current(PaymentState state, boolean inserted) {
     }
 
-    /** Inserts the states of new payments; returns the ids inserted (the others were created meanwhile). */
-    Set<String> insert(DSLContext tx, List<PaymentState> states, Instant now) {
-        if (states.isEmpty()) {
-            return Set.of();
+    /**
+     * Inserts each payment's {@code fresh} state, or, where the payment already has a row, locks that row and returns
+     * it unchanged; by payment id. One statement through the primary key, rows in payment id order (one lock order for
+     * concurrent consumers), and no lookup query whose plan would depend on fresh statistics. A row another
+     * transaction is inserting is waited for, then returned as it committed.
+     */
+    Map<String, Current> insertOrLock(DSLContext tx, List<PaymentState> fresh, Instant now) {
+        Map<String, Current> current = new LinkedHashMap<>();
+        Field<Boolean> inserted = DSL.field(DSL.name("xmax"), SQLDataType.INTEGER).eq(0).as("inserted");
+        List<SelectField<?>> returned = new ArrayList<>(List.of(table.fields()));
+        returned.add(inserted);
+        for (List<PaymentState> chunk : chunks(fresh)) {
+            insertStatement(tx, chunk, now).onConflict(table.CONSUMER_GROUP, table.PAYMENT_ID).doUpdate()
+                    // A no-op update: it locks the existing row and makes RETURNING give it back as it is.
+                    .set(table.UPDATED_AT, table.UPDATED_AT)
+                    .returningResult(returned).fetch()
+                    .forEach(row -> current.put(row.get(table.PAYMENT_ID), new Current(state(row), row.get(inserted))));
         }
+        return current;
+    }
+
+    /**
+     * Statements of at most {@value #ROWS_PER_STATEMENT} rows: PostgreSQL takes at most 32767 bind values a statement
+     * (16 a row here), above which jOOQ would inline every value as text.
+     */
+    private static List<List<PaymentState>> chunks(List<PaymentState> states) {
+        List<List<PaymentState>> chunks = new ArrayList<>();
+        for (int from = 0; from < states.size(); from += ROWS_PER_STATEMENT) {
+            chunks.add(states.subList(from, Math.min(states.size(), from + ROWS_PER_STATEMENT)));
+        }
+        return chunks;
+    }
+
+    /**
+     * Writes the new states of existing payments (locked by {@link #lock}) in one statement: an insert whose every
+     * row conflicts, so each updates its payment's row to the state given.
+     */
+    void update(DSLContext tx, List<PaymentState> states, Instant now) {
+        for (List<PaymentState> chunk : chunks(states)) {
+            updateChunk(tx, chunk, now);
+        }
+    }
+
+    private void updateChunk(DSLContext tx, List<PaymentState> states, Instant now) {
+        insertStatement(tx, states, now).onConflict(table.CONSUMER_GROUP, table.PAYMENT_ID).doUpdate()
+                .set(table.STATUS, excluded(table.STATUS))
+                .set(table.PAYER_ACCOUNT_ID, excluded(table.PAYER_ACCOUNT_ID))
+                .set(table.PAYEE_ACCOUNT_ID, excluded(table.PAYEE_ACCOUNT_ID))
+                .set(table.CURRENCY, excluded(table.CURRENCY))
+                .set(table.AMOUNT_MINOR, excluded(table.AMOUNT_MINOR))
+                .set(table.CAPTURED_MINOR, excluded(table.CAPTURED_MINOR))
+                .set(table.REFUNDED_MINOR, excluded(table.REFUNDED_MINOR))
+                .set(table.DECLINE_REASON, excluded(table.DECLINE_REASON))
+                .set(table.METADATA, excluded(table.METADATA))
+                .set(table.VERSION, excluded(table.VERSION))
+                .set(table.EVENT_ID, excluded(table.EVENT_ID))
+                .set(table.CHANGED_AT, excluded(table.CHANGED_AT))
+                .set(table.MISSING_VERSIONS, excluded(table.MISSING_VERSIONS))
+                .set(table.UPDATED_AT, excluded(table.UPDATED_AT))
+                .execute();
+    }
+
+    private InsertValuesStep16<PaymentStateRecord, String, String, String, String, String, String, Long, Long, Long,
+            String, JSONB, Long, String, OffsetDateTime, Long[], OffsetDateTime> insertStatement(
+            DSLContext tx, List<PaymentState> states, Instant now) {
         var insert = tx.insertInto(table, table.CONSUMER_GROUP, table.PAYMENT_ID, table.STATUS,
                 table.PAYER_ACCOUNT_ID, table.PAYEE_ACCOUNT_ID, table.CURRENCY, table.AMOUNT_MINOR,
                 table.CAPTURED_MINOR, table.REFUNDED_MINOR, table.DECLINE_REASON, table.METADATA, table.VERSION,
@@ -72,33 +136,7 @@ final class PaymentStateStore {
                     s.currency(), s.amountMinor(), s.capturedMinor(), s.refundedMinor(), s.declineReason(),
                     jsonb(s.metadata()), s.version(), s.eventId(), utc(s.changedAt()), missing(s), at);
         }
-        return insert.onConflictDoNothing().returningResult(table.PAYMENT_ID).fetch().stream()
-                .map(row -> row.value1()).collect(Collectors.toSet());
-    }
-
-    /** Writes the new states of existing payments (locked by {@link #lock}). */
-    void update(DSLContext tx, List<PaymentState> states, Instant now) {
-        if (states.isEmpty()) {
-            return;
-        }
-        OffsetDateTime at = utc(now);
-        List<Query> updates = states.stream().map(s -> (Query) tx.update(table)
-                .set(table.STATUS, s.status())
-                .set(table.PAYER_ACCOUNT_ID, s.payerAccountId())
-                .set(table.PAYEE_ACCOUNT_ID, s.payeeAccountId())
-                .set(table.CURRENCY, s.currency())
-                .set(table.AMOUNT_MINOR, s.amountMinor())
-                .set(table.CAPTURED_MINOR, s.capturedMinor())
-                .set(table.REFUNDED_MINOR, s.refundedMinor())
-                .set(table.DECLINE_REASON, s.declineReason())
-                .set(table.METADATA, jsonb(s.metadata()))
-                .set(table.VERSION, s.version())
-                .set(table.EVENT_ID, s.eventId())
-                .set(table.CHANGED_AT, utc(s.changedAt()))
-                .set(table.MISSING_VERSIONS, missing(s))
-                .set(table.UPDATED_AT, at)
-                .where(table.CONSUMER_GROUP.eq(groupId)).and(table.PAYMENT_ID.eq(s.paymentId()))).toList();
-        tx.batch(updates).execute();
+        return insert;
     }
 
     Optional<PaymentState> find(DSLContext dsl, String paymentId) {
@@ -118,7 +156,7 @@ final class PaymentStateStore {
                 .fetchSize(fetchSize).fetchLazy();
     }
 
-    PaymentState state(PaymentStateRecord row) {
+    PaymentState state(Record row) {
         JSONB metadata = row.get(table.METADATA);
         return new PaymentState(row.get(table.PAYMENT_ID), row.get(table.STATUS), row.get(table.PAYER_ACCOUNT_ID),
                 row.get(table.PAYEE_ACCOUNT_ID), row.get(table.CURRENCY), row.get(table.AMOUNT_MINOR),
