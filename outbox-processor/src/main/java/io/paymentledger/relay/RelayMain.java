@@ -42,7 +42,7 @@ import picocli.CommandLine.Command;
                 "LOG_LEVEL (INFO).",
                 "Operator commands need only DATABASE_*. See README.md."},
         subcommands = {RelayMain.Run.class, OperatorCommands.Status.class, OperatorCommands.Dead.class,
-                OperatorCommands.Redrive.class, OperatorCommands.Skip.class})
+                OperatorCommands.Redrive.class, OperatorCommands.Skip.class, ReconcileCommand.class})
 public final class RelayMain implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(RelayMain.class);
     /** {@code HTTP_PORT} when it is not set: the relay's {@code /metrics} and {@code /health/*}. */
