@@ -53,10 +53,6 @@ final class PaymentStateStore {
         return new PaymentStateStore(PAYMENT_STATE.rename(PAYMENT_STATE_REBUILD), groupId);
     }
 
-    String tableName() {
-        return table.getName();
-    }
-
     /** A payment's row as the batch found it: the state the batch inserted, or the one that was there (locked). */
     record Current(PaymentState state, boolean inserted) {
     }

@@ -140,10 +140,6 @@ public final class PaymentStateTopic implements AutoCloseable {
         }
     }
 
-    public String topic() {
-        return topic;
-    }
-
     /**
      * Publishes {@code states} and waits until every one is acknowledged.
      *
