@@ -63,8 +63,8 @@ final class ConsumerWorker {
         // A new group starts at the beginning: nothing published before it joined is skipped.
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_500);
-        // New payment* topics are discovered within 30 s.
-        properties.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 30_000);
+        // New payment* topics are discovered within 30 s, unless KAFKA_METADATA_MAX_AGE_MS says otherwise.
+        properties.putIfAbsent(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 30_000);
         return properties;
     }
 
