@@ -5,15 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.paymentledger.config.CommandLines;
 import io.paymentledger.config.Env;
 import io.paymentledger.outbox.OutboxStatus;
 import io.paymentledger.schemas.Json;
+import io.paymentledger.testsupport.CommandRun;
 import io.paymentledger.testsupport.KafkaNamespace;
 import io.paymentledger.testsupport.TestDatabase;
 import io.paymentledger.testsupport.TestInfrastructure;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,7 +59,7 @@ class ReconcileIT {
 
     @Test
     void aWindowTheRelayDeliveredIsCleanAndEachInjectedFaultIsFound() throws Exception {
-        Run clean = reconcile("--since", "10m");
+        CommandRun clean = reconcile("--since", "10m");
         assertThat(clean.exitCode()).as(clean.out()).isZero();
         assertThat(clean.out()).contains("120 rows published").contains("CLEAN");
 
@@ -89,7 +87,7 @@ class ReconcileIT {
             producer.flush();
         }
 
-        Run found = reconcile("--since", "10m", "--json");
+        CommandRun found = reconcile("--since", "10m", "--json");
         assertThat(found.exitCode()).as(found.out() + found.err()).isEqualTo(1);
         JsonNode findings = Json.mapper().readTree(found.out()).get("findings");
         assertThat(eventIds(findings, "missing_from_kafka")).containsExactly(neverSent);
@@ -98,20 +96,20 @@ class ReconcileIT {
         assertThat(eventIds(findings, "unknown_to_database")).containsExactly("01JDZQ0000000000000000UNKN");
         assertThat(findings.get("missing_from_dlq").get("count").asLong()).isZero();
 
-        Run text = reconcile("--since", "10m");
+        CommandRun text = reconcile("--since", "10m");
         assertThat(text.exitCode()).isEqualTo(1);
         assertThat(text.out()).contains("missing_from_kafka   1").contains(neverSent).contains("FINDINGS");
 
-        Run earlier = reconcile("--from", "2026-01-01T00:00:00Z", "--to", "2026-01-02T00:00:00Z");
+        CommandRun earlier = reconcile("--from", "2026-01-01T00:00:00Z", "--to", "2026-01-02T00:00:00Z");
         assertThat(earlier.exitCode()).as("a window with nothing in it").isZero();
     }
 
     @Test
     void aBadWindowIsAUsageErrorNamingTheOption() {
-        Run both = reconcile("--since", "1h", "--from", "2026-11-30T00:00:00Z");
+        CommandRun both = reconcile("--since", "1h", "--from", "2026-11-30T00:00:00Z");
         assertThat(both.exitCode()).isEqualTo(2);
         assertThat(both.err()).contains("either --since or --from");
-        Run badDuration = reconcile("--since", "an hour");
+        CommandRun badDuration = reconcile("--since", "an hour");
         assertThat(badDuration.exitCode()).isEqualTo(2);
         assertThat(badDuration.err()).contains("--since 'an hour' is not a duration");
     }
@@ -144,17 +142,10 @@ class ReconcileIT {
         return ids;
     }
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run reconcile(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
+    private static CommandRun reconcile(String... args) {
         String[] command = new String[args.length + 1];
         command[0] = "reconcile";
         System.arraycopy(args, 0, command, 1, args.length);
-        int exitCode = CommandLines.execute(new RelayMain(new Env(env)), new PrintWriter(out, true),
-                new PrintWriter(err, true), command);
-        return new Run(exitCode, out.toString(), err.toString());
+        return CommandRun.execute(new RelayMain(new Env(env)), command);
     }
 }

@@ -9,18 +9,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.paymentledger.config.CommandLines;
 import io.paymentledger.config.Env;
 import io.paymentledger.consumer.state.PaymentProjection;
 import io.paymentledger.consumer.state.PaymentState;
 import io.paymentledger.consumer.state.PaymentStateJson;
 import io.paymentledger.schemas.EventSchemas;
 import io.paymentledger.schemas.Json;
+import io.paymentledger.testsupport.CommandRun;
 import io.paymentledger.testsupport.KafkaNamespace;
 import io.paymentledger.testsupport.TestDatabase;
 import io.paymentledger.testsupport.TestInfrastructure;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -98,30 +96,30 @@ class PaymentStateIT {
         assertThat(PaymentStateJson.fromJson(latest.get(gapped))).isEqualTo(gap);
 
         Map<String, String> env = ConsumerTestSupport.env(database, kafka, "state-flow");
-        Run state = run(env, "state", refunded);
+        CommandRun state = run(env, "state", refunded);
         assertThat(state.exitCode()).isZero();
         assertThat(state.out()).contains("status            refunded").contains("missing_versions  []");
-        Run json = run(env, "state", gapped, "--json");
+        CommandRun json = run(env, "state", gapped, "--json");
         assertThat(json.exitCode()).isZero();
         assertThat(PaymentStateJson.fromJson(Json.mapper().readTree(json.out()))).isEqualTo(gap);
-        Run unknown = run(env, "state", "01JDZQ00000000000000000000");
+        CommandRun unknown = run(env, "state", "01JDZQ00000000000000000000");
         assertThat(unknown.exitCode()).isEqualTo(1);
         assertThat(unknown.err()).contains("No state for payment 01JDZQ00000000000000000000 in group state-flow");
 
-        Run rebuild = run(env, "rebuild-state", "--json");
+        CommandRun rebuild = run(env, "rebuild-state", "--json");
         assertThat(rebuild.exitCode()).as(rebuild.out() + rebuild.err()).isZero();
         JsonNode report = Json.mapper().readTree(rebuild.out());
         assertThat(report.get("equal").asBoolean()).isTrue();
         assertThat(report.get("live").get("payments").asLong()).isEqualTo(2);
         assertThat(report.get("records").asLong()).isEqualTo(7);
-        Run again = run(env, "rebuild-state", "--json");
+        CommandRun again = run(env, "rebuild-state", "--json");
         assertThat(Json.mapper().readTree(again.out()).get("rebuilt").get("sha256"))
                 .as("a second rebuild gives the same checksum").isEqualTo(report.get("rebuilt").get("sha256"));
 
         database.dsl().update(PAYMENT_STATE).set(PAYMENT_STATE.REFUNDED_MINOR, 100L)
                 .where(PAYMENT_STATE.CONSUMER_GROUP.eq("state-flow")).and(PAYMENT_STATE.PAYMENT_ID.eq(refunded))
                 .execute();
-        Run tampered = run(env, "rebuild-state");
+        CommandRun tampered = run(env, "rebuild-state");
         assertThat(tampered.exitCode()).isEqualTo(1);
         assertThat(tampered.out()).contains("DIFFERENT: 1 payments differ").contains(refunded);
     }
@@ -159,14 +157,7 @@ class PaymentStateIT {
         }
     }
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run run(Map<String, String> env, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exitCode = CommandLines.execute(new ConsumerMain(new Env(env)), new PrintWriter(out, true),
-                new PrintWriter(err, true), args);
-        return new Run(exitCode, out.toString().trim(), err.toString().trim());
+    private static CommandRun run(Map<String, String> env, String... args) {
+        return CommandRun.execute(new ConsumerMain(new Env(env)), args);
     }
 }

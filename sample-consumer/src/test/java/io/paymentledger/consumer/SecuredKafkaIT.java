@@ -7,17 +7,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.paymentledger.config.CommandLines;
 import io.paymentledger.config.Env;
 import io.paymentledger.consumer.state.PaymentProjection;
 import io.paymentledger.consumer.state.PaymentStateTopic;
 import io.paymentledger.schemas.EventSchemas;
+import io.paymentledger.testsupport.CommandRun;
 import io.paymentledger.testsupport.KafkaNamespace;
 import io.paymentledger.testsupport.SaslKafka;
 import io.paymentledger.testsupport.TestDatabase;
 import io.paymentledger.testsupport.TestInfrastructure;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -84,7 +82,7 @@ class SecuredKafkaIT {
                     .getBytes(StandardCharsets.UTF_8));
             producer.flush();
         }
-        Run tail = run(env("tail", PASSWORD), "tail-dlq", "--from-beginning");
+        CommandRun tail = run(env("tail", PASSWORD), "tail-dlq", "--from-beginning");
         assertThat(tail.exitCode()).as(tail.err()).isZero();
         assertThat(tail.out()).contains(eventId);
     }
@@ -97,10 +95,10 @@ class SecuredKafkaIT {
                 .hasMessageContaining("Kafka refused the credentials")
                 .hasMessageContaining("KAFKA_SASL_JAAS_CONFIG");
 
-        Run tail = run(wrong, "tail-dlq");
+        CommandRun tail = run(wrong, "tail-dlq");
         assertThat(tail.exitCode()).isEqualTo(1);
         assertThat(tail.err()).contains("tail-dlq: Kafka refused the credentials").doesNotContain("not-the-password");
-        Run follow = CompletableFuture.supplyAsync(() -> run(wrong, "tail-dlq", "--follow"))
+        CommandRun follow = CompletableFuture.supplyAsync(() -> run(wrong, "tail-dlq", "--follow"))
                 .get(60, TimeUnit.SECONDS);
         assertThat(follow.exitCode()).as("--follow ends on the error").isEqualTo(1);
         assertThat(follow.err()).contains("Kafka refused the credentials");
@@ -132,14 +130,7 @@ class SecuredKafkaIT {
         return env;
     }
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run run(Map<String, String> env, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exitCode = CommandLines.execute(new ConsumerMain(new Env(env)), new PrintWriter(out, true),
-                new PrintWriter(err, true), args);
-        return new Run(exitCode, out.toString(), err.toString());
+    private static CommandRun run(Map<String, String> env, String... args) {
+        return CommandRun.execute(new ConsumerMain(new Env(env)), args);
     }
 }
