@@ -29,12 +29,13 @@ final class Housekeeping {
     static final int RETENTION_BATCH = 1_000;
     private static final Logger log = LoggerFactory.getLogger(Housekeeping.class);
 
-    private final OutboxStore store;
+    private final InstanceStore instances;
+    private final RetentionStore retention;
     private final Operations operations;
     private final RelayConfig config;
     private final Clock clock;
     private final CircuitBreaker breaker;
-    private final RelayMetrics metrics;
+    private final RelayListener listener;
     private final MissingTopics missing;
     private final TopicRecheck topics;
     private final Instant startedAt;
@@ -46,14 +47,16 @@ final class Housekeeping {
         void recheck() throws InterruptedException;
     }
 
-    Housekeeping(OutboxStore store, Operations operations, RelayConfig config, Clock clock, CircuitBreaker breaker,
-                 RelayMetrics metrics, MissingTopics missing, TopicRecheck topics) {
-        this.store = store;
+    Housekeeping(InstanceStore instances, RetentionStore retention, Operations operations, RelayConfig config,
+                 Clock clock, CircuitBreaker breaker, RelayListener listener, MissingTopics missing,
+                 TopicRecheck topics) {
+        this.instances = instances;
+        this.retention = retention;
         this.operations = operations;
         this.config = config;
         this.clock = clock;
         this.breaker = breaker;
-        this.metrics = metrics;
+        this.listener = listener;
         this.missing = missing;
         this.topics = topics;
         this.startedAt = clock.instant();
@@ -76,7 +79,7 @@ final class Housekeeping {
     }
 
     private void heartbeat() {
-        store.heartbeat(config.instanceId(), startedAt, clock.instant(), breaker.getState().name(), missing.all());
+        instances.heartbeat(config.instanceId(), startedAt, clock.instant(), breaker.getState().name(), missing.all());
     }
 
     /** Releases the held topics that exist now; the gauge drops a released topic at once. */
@@ -89,7 +92,7 @@ final class Housekeeping {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        metrics.missingTopics(missing.all());
+        listener.missingTopics(missing.all());
     }
 
     private synchronized void scheduleBacklog(Duration delay) {
@@ -118,14 +121,14 @@ final class Housekeeping {
     void refreshBacklog() {
         Instant now = clock.instant();
         Operations.Status status = operations.status(now);
-        metrics.backlog(new RelayMetrics.Backlog(status.pending(), status.oldestPendingAge().toMillis() / 1000.0,
+        listener.backlog(new RelayListener.Backlog(status.pending(), status.oldestPendingAge().toMillis() / 1000.0,
                 status.retrying(), status.dead(), status.parkedAggregates(), status.liveInstances().size(),
-                store.claimsHeld(config.instanceId(), now)));
+                instances.claimsHeld(config.instanceId(), now)));
         Set<String> heldKeys = missing.routingKeys();
         if (!heldKeys.isEmpty()) {
-            missing.countRows(store.pendingByRoutingKey(config.routing(), heldKeys));
+            missing.countRows(operations.pendingByRoutingKey(config.routing(), heldKeys));
         }
-        metrics.missingTopics(missing.all());
+        listener.missingTopics(missing.all());
     }
 
     /** Deletes every published row past retention, one small batch at a time; returns how many. */
@@ -134,7 +137,7 @@ final class Housekeeping {
         int total = 0;
         int deleted;
         do {
-            deleted = store.deletePublishedBefore(cutoff, RETENTION_BATCH);
+            deleted = retention.deletePublishedBefore(cutoff, RETENTION_BATCH);
             total += deleted;
         } while (deleted == RETENTION_BATCH && !Thread.currentThread().isInterrupted());
         if (total > 0) {
@@ -158,6 +161,6 @@ final class Housekeeping {
         }
         executor.shutdownNow();
         executor = null;
-        safely("sign-off", () -> store.signOff(config.instanceId()));
+        safely("sign-off", () -> instances.signOff(config.instanceId()));
     }
 }

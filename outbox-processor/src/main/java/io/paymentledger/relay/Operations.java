@@ -13,12 +13,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.JSONB;
 import org.jooq.impl.DSL;
 
@@ -100,7 +103,7 @@ final class Operations {
                 .fetchOne();
         OffsetDateTime oldest = counts.value2();
         List<Instance> instances = dsl.selectFrom(OUTBOX_RELAY_INSTANCE)
-                .where(OUTBOX_RELAY_INSTANCE.HEARTBEAT_AT.gt(OutboxStore.utc(now.minus(LIVE_WITHIN))))
+                .where(OUTBOX_RELAY_INSTANCE.HEARTBEAT_AT.gt(OutboxRows.utc(now.minus(LIVE_WITHIN))))
                 .orderBy(OUTBOX_RELAY_INSTANCE.INSTANCE_ID)
                 .fetch(r -> new Instance(r.getInstanceId(), r.getStartedAt().toInstant(),
                         r.getHeartbeatAt().toInstant(), r.getCircuitState(),
@@ -121,6 +124,22 @@ final class Operations {
             throw new IllegalStateException("outbox_relay_instance.missing_topics of " + instance
                     + " is not the JSON a relay writes: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /** Pending rows per value of the routing column, for the values in {@code keys} (the held topics' rows). */
+    Map<String, Long> pendingByRoutingKey(TopicRouting routing, Set<String> keys) {
+        if (keys.isEmpty()) {
+            return Map.of();
+        }
+        Field<String> column = ClaimStore.routingColumn(routing);
+        Map<String, Long> counts = new HashMap<>();
+        dsl.select(column, DSL.count()).from(OUTBOX_EVENT)
+                .where(OUTBOX_EVENT.STATUS.eq(DSL.inline(OutboxStatus.PENDING)))
+                .and(column.eq(DSL.any(keys.toArray(String[]::new))))
+                .groupBy(column)
+                .fetch()
+                .forEach(r -> counts.put(r.value1(), r.value2().longValue()));
+        return counts;
     }
 
     /** Every claim, oldest first: a few per relay instance (one per worker's pass). */
@@ -185,7 +204,7 @@ final class Operations {
                 .setNull(OUTBOX_EVENT.FIRST_FAILURE_AT)
                 .setNull(OUTBOX_EVENT.LAST_FAILURE_AT)
                 .setNull(OUTBOX_EVENT.DEAD_LETTERED_AT)
-                .set(OUTBOX_EVENT.NEXT_ATTEMPT_AT, OutboxStore.utc(now))
+                .set(OUTBOX_EVENT.NEXT_ATTEMPT_AT, OutboxRows.utc(now))
                 .setNull(OUTBOX_EVENT.CLAIMED_BY)
                 .setNull(OUTBOX_EVENT.CLAIMED_UNTIL)
                 .where(OUTBOX_EVENT.STATUS.eq(OutboxStatus.DEAD))

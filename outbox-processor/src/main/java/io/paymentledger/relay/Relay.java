@@ -76,14 +76,14 @@ public final class Relay implements AutoCloseable {
         KafkaPublisher publisher = KafkaPublisher.create(config, missing, clock);
         publisher.bindMetrics(meters);
         DSLContext dsl = Database.dsl(dataSource);
-        OutboxStore store = new OutboxStore(dsl, config.deletesPublishedRows() ? OutboxStore.PublishedRows.DELETE
-                : OutboxStore.PublishedRows.KEEP);
+        ClaimStore claims = new ClaimStore(dsl, config.deletesPublishedRows() ? ClaimStore.PublishedRows.DELETE
+                : ClaimStore.PublishedRows.KEEP);
         CircuitBreaker breaker = circuitBreaker(config.circuit(), meters);
         RelayMetrics metrics = new RelayMetrics(meters, config.instanceId());
-        OutboxRelay relay = new OutboxRelay(store, publisher, new DeadLetters(EventSchemas.load(), config.instanceId()),
+        OutboxRelay relay = new OutboxRelay(claims, publisher, new DeadLetters(EventSchemas.load(), config.instanceId()),
                 breaker, config, clock, () -> ThreadLocalRandom.current().nextDouble(), metrics, missing);
-        Housekeeping housekeeping = new Housekeeping(store, new Operations(dsl), config, clock, breaker, metrics,
-                missing, publisher.topics()::recheck);
+        Housekeeping housekeeping = new Housekeeping(new InstanceStore(dsl), new RetentionStore(dsl),
+                new Operations(dsl), config, clock, breaker, metrics, missing, publisher.topics()::recheck);
         return new Relay(relay, publisher, breaker, housekeeping, missing, config);
     }
 

@@ -19,15 +19,8 @@ import java.util.function.ToDoubleFunction;
  * ({@code OUTBOX_INSTANCE_ID}). Counters and timers are updated by the relay pass; the backlog gauges read a snapshot
  * of the whole outbox that housekeeping refreshes every {@link Housekeeping#BACKLOG_INTERVAL}.
  */
-final class RelayMetrics {
+final class RelayMetrics implements RelayListener {
     static final String PREFIX = "outbox.relay.";
-
-    /** The outbox as one query sees it: every instance's rows, plus the claims this instance holds. */
-    record Backlog(double pending, double oldestPendingAgeSeconds, double retrying, double dead,
-                   double parkedAggregates, double liveInstances, double claimsHeld) {
-        static final Backlog UNKNOWN = new Backlog(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                Double.NaN, Double.NaN);
-    }
 
     private final AtomicReference<Backlog> backlog = new AtomicReference<>(Backlog.UNKNOWN);
     private final Counter claimed;
@@ -94,17 +87,20 @@ final class RelayMetrics {
                 .tag("relay_instance", instance).description(description).register(meters);
     }
 
-    void claimed(int rows) {
+    @Override
+    public void claimed(int rows) {
         claimed.increment(rows);
         batchSize.record(rows);
     }
 
-    void batchDone(long nanos) {
+    @Override
+    public void batchDone(long nanos) {
         batchDuration.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** Rows acknowledged at {@code ackedAt}; each one's commit-to-ack latency is recorded. */
-    void published(List<OutboxRow> rows, Instant ackedAt) {
+    @Override
+    public void published(List<OutboxRow> rows, Instant ackedAt) {
         published.increment(rows.size());
         for (OutboxRow row : rows) {
             Duration latency = Duration.between(row.occurredAt(), ackedAt);
@@ -113,29 +109,35 @@ final class RelayMetrics {
         }
     }
 
-    void transportFailures(int rows) {
+    @Override
+    public void transportFailures(int rows) {
         transportFailures.increment(rows);
     }
 
-    void recordFailures(int rows) {
+    @Override
+    public void recordFailures(int rows) {
         recordFailures.increment(rows);
     }
 
-    void heldForMissingTopic(int rows) {
+    @Override
+    public void heldForMissingTopic(int rows) {
         heldForMissingTopic.increment(rows);
     }
 
-    void deadLettered(int rows) {
+    @Override
+    public void deadLettered(int rows) {
         deadLettered.increment(rows);
     }
 
     /** The held rows of each missing topic; a topic no longer listed loses its series. */
-    void missingTopics(List<MissingTopics.Topic> topics) {
+    @Override
+    public void missingTopics(List<MissingTopics.Topic> topics) {
         missingTopicRows.register(topics.stream().map(topic -> MultiGauge.Row.of(Tags.of("topic", topic.topic()),
                 topic.rowsHeld())).toList(), true);
     }
 
-    void backlog(Backlog snapshot) {
+    @Override
+    public void backlog(Backlog snapshot) {
         backlog.set(snapshot);
     }
 }

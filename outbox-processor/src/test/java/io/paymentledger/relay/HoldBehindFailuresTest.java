@@ -22,7 +22,7 @@ class HoldBehindFailuresTest {
                 new PublishResult.Rejected(row(2, "a", 2), new RecordTooLargeException("too large")),
                 new PublishResult.RetryLater(row(3, "b", 1), new UnknownTopicOrPartitionException("no topic")));
 
-        List<PublishResult> held = OutboxRelay.holdBehindFailures(results);
+        List<PublishResult> held = Settlement.holdBehindFailures(results);
 
         assertThat(held.get(0)).isInstanceOf(PublishResult.RetryLater.class);
         assertThat(held.get(1)).isEqualTo(new PublishResult.Held(row(2, "a", 2)));
@@ -38,6 +38,6 @@ class HoldBehindFailuresTest {
                 new PublishResult.Unavailable(row(3, "a", 3), outage),
                 new PublishResult.Published(row(4, "b", 1)));
 
-        assertThat(OutboxRelay.holdBehindFailures(results)).isEqualTo(results);
+        assertThat(Settlement.holdBehindFailures(results)).isEqualTo(results);
     }
 }

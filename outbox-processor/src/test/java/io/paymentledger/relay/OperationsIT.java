@@ -51,8 +51,8 @@ class OperationsIT {
         }
         String stillPending = insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
         database.dsl().update(OUTBOX_EVENT)
-                .set(OUTBOX_EVENT.PUBLISHED_AT, OutboxStore.utc(Instant.now().minus(Duration.ofHours(169))))
-                .set(OUTBOX_EVENT.OCCURRED_AT, OutboxStore.utc(Instant.now().minus(Duration.ofHours(170))))
+                .set(OUTBOX_EVENT.PUBLISHED_AT, OutboxRows.utc(Instant.now().minus(Duration.ofHours(169))))
+                .set(OUTBOX_EVENT.OCCURRED_AT, OutboxRows.utc(Instant.now().minus(Duration.ofHours(170))))
                 .where(OUTBOX_EVENT.EVENT_ID.in(old, stillPending)).execute();
 
         Housekeeping housekeeping = RelayTestSupport.housekeeping(database, config);
@@ -75,7 +75,7 @@ class OperationsIT {
         database.dsl().update(OUTBOX_EVENT).set(OUTBOX_EVENT.STATUS, OutboxStatus.DEAD).set(OUTBOX_EVENT.PARKED, true)
                 .where(OUTBOX_EVENT.EVENT_ID.eq(dead)).execute();
         database.dsl().update(OUTBOX_EVENT)
-                .set(OUTBOX_EVENT.OCCURRED_AT, OutboxStore.utc(Instant.now().minus(Duration.ofMinutes(5))))
+                .set(OUTBOX_EVENT.OCCURRED_AT, OutboxRows.utc(Instant.now().minus(Duration.ofMinutes(5))))
                 .where(OUTBOX_EVENT.STATUS.eq(OutboxStatus.PENDING)).execute();
 
         RelayConfig config = RelayTestSupport.config(database, kafka, "status-relay",
@@ -105,7 +105,7 @@ class OperationsIT {
         insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
         insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
         Instant now = Instant.now();
-        OutboxStore.Claim claim = new OutboxStore(database.dsl())
+        PassStore.Claim claim = new ClaimStore(database.dsl())
                 .claimBatch("status-relay", 10, now, now.minusSeconds(1), false);
 
         JsonNode claims = statusJson().get("claims");

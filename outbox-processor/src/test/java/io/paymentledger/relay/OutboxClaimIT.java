@@ -27,13 +27,15 @@ class OutboxClaimIT {
     private static final Duration LEASE = Duration.ofSeconds(30);
 
     private TestDatabase database;
-    private OutboxStore store;
+    private ClaimStore store;
+    private InstanceStore instances;
     private Instant now;
 
     @BeforeEach
     void freshDatabase() {
         database = TestInfrastructure.get().newDatabase("claims");
-        store = new OutboxStore(database.dsl());
+        store = new ClaimStore(database.dsl());
+        instances = new InstanceStore(database.dsl());
         now = Instant.now().plusSeconds(1);
     }
 
@@ -47,16 +49,16 @@ class OutboxClaimIT {
         List<String> events = List.of(insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized"),
                 insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized"));
 
-        OutboxStore.Claim first = claim("relay-a", now);
+        PassStore.Claim first = claim("relay-a", now);
         assertThat(eventIds(first)).containsExactlyElementsOf(events);
-        assertThat(store.claimsHeld("relay-a", now)).isEqualTo(2);
+        assertThat(instances.claimsHeld("relay-a", now)).isEqualTo(2);
         assertThat(claim("relay-b", now).rows()).as("rows in relay-a's live claim").isEmpty();
 
         assertThat(store.endClaim(first.id())).isTrue();
-        OutboxStore.Claim second = claim("relay-b", now);
+        PassStore.Claim second = claim("relay-b", now);
         assertThat(eventIds(second)).containsExactlyElementsOf(events);
         assertThat(second.rows()).allSatisfy(row -> assertThat(row.attempts()).isZero());
-        assertThat(store.claimsHeld("relay-a", now)).isZero();
+        assertThat(instances.claimsHeld("relay-a", now)).isZero();
     }
 
     @Test
@@ -66,7 +68,7 @@ class OutboxClaimIT {
         String behind = insert(database.dsl(), heldAggregate, 2, "PaymentAuthorized");
         String other = insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
 
-        OutboxStore.Claim claim = store.claimBatch("relay-a", 100, now, now.plus(LEASE), TopicRouting.EVENT_TYPE,
+        PassStore.Claim claim = store.claimBatch("relay-a", 100, now, now.plus(LEASE), TopicRouting.EVENT_TYPE,
                 Set.of("PaymentDisputed"));
         assertThat(eventIds(claim)).containsExactly(other);
         store.endClaim(claim.id());
@@ -80,22 +82,21 @@ class OutboxClaimIT {
     @Test
     void anExpiredClaimIsTakenOverAndThePassThatHeldItChangesNothing() {
         String event = insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
-        OutboxStore.Claim stale = claim("relay-a", now);
-        List<Long> ids = stale.rows().stream().map(OutboxRow::id).toList();
+        PassStore.Claim stale = claim("relay-a", now);
 
         Instant afterExpiry = now.plus(LEASE).plusSeconds(1);
-        OutboxStore.Claim takeover = claim("relay-b", afterExpiry);
+        PassStore.Claim takeover = claim("relay-b", afterExpiry);
         assertThat(eventIds(takeover)).containsExactly(event);
         assertThat(database.dsl().fetchCount(OUTBOX_CLAIM, OUTBOX_CLAIM.CLAIM_ID.eq(stale.id())))
                 .as("the expired claim's row").isZero();
 
-        Failure failure = new Failure(stale.rows().get(0), new IllegalStateException("late"));
-        assertThat(store.markPublished(stale.id(), ids, afterExpiry)).isZero();
-        assertThat(store.markRetry(stale.id(), List.of(new OutboxStore.Retry(failure, afterExpiry)), afterExpiry))
-                .isZero();
-        assertThat(store.markDead(stale.id(), List.of(failure), afterExpiry, true)).isZero();
+        OutboxRow row = stale.rows().get(0);
+        Exception late = new IllegalStateException("late");
+        assertThat(store.settle(stale.id(), published(stale.rows(), afterExpiry), afterExpiry, true)).isZero();
+        assertThat(store.settle(stale.id(), Settlement.of(List.of(new PublishResult.RetryLater(row, late)), RULES,
+                afterExpiry), afterExpiry, true)).isZero();
+        assertThat(store.settle(stale.id(), dead(row, late, afterExpiry), afterExpiry, true)).isZero();
         assertThat(store.renewClaim(stale.id(), afterExpiry.plus(LEASE))).isFalse();
-        assertThat(store.markPublishedAndEnd(stale.id(), ids, afterExpiry)).isZero();
         assertThat(store.endClaim(stale.id())).isFalse();
         assertThat(status(database.dsl(), event)).isEqualTo(OutboxStatus.PENDING);
         assertThat(database.dsl().fetchCount(OUTBOX_CLAIM, OUTBOX_CLAIM.CLAIM_ID.eq(takeover.id())))
@@ -103,7 +104,8 @@ class OutboxClaimIT {
         assertThat(database.dsl().select(OUTBOX_EVENT.ATTEMPTS).from(OUTBOX_EVENT)
                 .where(OUTBOX_EVENT.EVENT_ID.eq(event)).fetchOne(OUTBOX_EVENT.ATTEMPTS)).isZero();
 
-        assertThat(store.markPublished(takeover.id(), ids, afterExpiry)).isEqualTo(1);
+        assertThat(store.settle(takeover.id(), published(takeover.rows(), afterExpiry), afterExpiry, true))
+                .isEqualTo(1);
         assertThat(status(database.dsl(), event)).isEqualTo(OutboxStatus.PUBLISHED);
     }
 
@@ -111,11 +113,10 @@ class OutboxClaimIT {
     void publishedMarksEndTheClaimInTheSameStatementAndReleaseItsOtherRows() {
         String published = insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
         String released = insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
-        OutboxStore.Claim claim = claim("relay-a", now);
-        long publishedId = claim.rows().stream().filter(row -> row.eventId().equals(published)).findFirst()
-                .orElseThrow().id();
+        PassStore.Claim claim = claim("relay-a", now);
+        List<OutboxRow> publishedRow = claim.rows().stream().filter(row -> row.eventId().equals(published)).toList();
 
-        assertThat(store.markPublishedAndEnd(claim.id(), List.of(publishedId), now)).isOne();
+        assertThat(store.settle(claim.id(), published(publishedRow, now), now, true)).isOne();
 
         assertThat(status(database.dsl(), published)).isEqualTo(OutboxStatus.PUBLISHED);
         assertThat(database.dsl().fetchCount(OUTBOX_CLAIM)).as("claims left").isZero();
@@ -133,7 +134,7 @@ class OutboxClaimIT {
         Instant expiredBeforeNextLook = expiry.plusMillis(200);
         assertThat(claim("relay-b", expiredBeforeNextLook).rows()).as("within the interval since the last look")
                 .isEmpty();
-        Instant nextLook = lookedJustBeforeExpiry.plus(OutboxStore.TAKEOVER_INTERVAL);
+        Instant nextLook = lookedJustBeforeExpiry.plus(ClaimStore.TAKEOVER_INTERVAL);
         assertThat(eventIds(claim("relay-b", nextLook))).containsExactly(event);
     }
 
@@ -141,28 +142,26 @@ class OutboxClaimIT {
     void theNextVersionOfAnAggregateWaitsUntilItsClaimedHeadIsSettled() {
         String aggregate = newAggregateId();
         String head = insert(database.dsl(), aggregate, 1, "PaymentAuthorized");
-        OutboxStore.Claim first = claim("relay-a", now);
+        PassStore.Claim first = claim("relay-a", now);
         String next = insert(database.dsl(), aggregate, 2, "PaymentCaptured");
 
         assertThat(claim("relay-b", now).rows()).as("version 2 while version 1 is in flight").isEmpty();
 
-        assertThat(store.markPublished(first.id(), List.of(first.rows().get(0).id()), now)).isEqualTo(1);
-        assertThat(store.endClaim(first.id())).isTrue();
+        assertThat(store.settle(first.id(), published(first.rows(), now), now, true)).isEqualTo(1);
         assertThat(status(database.dsl(), head)).isEqualTo(OutboxStatus.PUBLISHED);
         assertThat(eventIds(claim("relay-b", now))).containsExactly(next);
     }
 
     @Test
     void withPublishedRowsDeletedEndingTheClaimDeletesThePublishedRowsAndReleasesTheOthers() {
-        OutboxStore deleting = new OutboxStore(database.dsl(), OutboxStore.PublishedRows.DELETE);
+        ClaimStore deleting = new ClaimStore(database.dsl(), ClaimStore.PublishedRows.DELETE);
         String aggregate = newAggregateId();
         String published = insert(database.dsl(), aggregate, 1, "PaymentAuthorized");
         String released = insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
-        OutboxStore.Claim claim = deleting.claimBatch("relay-a", 100, now, now.plus(LEASE), false);
-        long publishedId = claim.rows().stream().filter(row -> row.eventId().equals(published)).findFirst()
-                .orElseThrow().id();
+        PassStore.Claim claim = deleting.claimBatch("relay-a", 100, now, now.plus(LEASE), false);
+        List<OutboxRow> publishedRow = claim.rows().stream().filter(row -> row.eventId().equals(published)).toList();
 
-        assertThat(deleting.markPublishedAndEnd(claim.id(), List.of(publishedId), now)).isOne();
+        assertThat(deleting.settle(claim.id(), published(publishedRow, now), now, true)).isOne();
 
         assertThat(database.dsl().fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.EVENT_ID.eq(published))).as("its row")
                 .isZero();
@@ -175,26 +174,37 @@ class OutboxClaimIT {
 
     @Test
     void withPublishedRowsDeletedAPassWhoseClaimWasTakenOverDeletesNothing() {
-        OutboxStore deleting = new OutboxStore(database.dsl(), OutboxStore.PublishedRows.DELETE);
+        ClaimStore deleting = new ClaimStore(database.dsl(), ClaimStore.PublishedRows.DELETE);
         String event = insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
-        OutboxStore.Claim stale = deleting.claimBatch("relay-a", 100, now, now.plus(LEASE), false);
-        List<Long> ids = stale.rows().stream().map(OutboxRow::id).toList();
+        PassStore.Claim stale = deleting.claimBatch("relay-a", 100, now, now.plus(LEASE), false);
         Instant afterExpiry = now.plus(LEASE).plusSeconds(1);
-        OutboxStore.Claim takeover = deleting.claimBatch("relay-b", 100, afterExpiry, afterExpiry.plus(LEASE), false);
+        PassStore.Claim takeover = deleting.claimBatch("relay-b", 100, afterExpiry, afterExpiry.plus(LEASE), false);
 
-        assertThat(deleting.markPublished(stale.id(), ids, afterExpiry)).isZero();
-        assertThat(deleting.markPublishedAndEnd(stale.id(), ids, afterExpiry)).isZero();
+        assertThat(deleting.settle(stale.id(), published(stale.rows(), afterExpiry), afterExpiry, true)).isZero();
         assertThat(status(database.dsl(), event)).isEqualTo(OutboxStatus.PENDING);
 
-        assertThat(deleting.markPublished(takeover.id(), ids, afterExpiry)).isOne();
+        assertThat(deleting.settle(takeover.id(), published(takeover.rows(), afterExpiry), afterExpiry, true))
+                .isOne();
         assertThat(database.dsl().fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.EVENT_ID.eq(event))).isZero();
     }
 
-    private OutboxStore.Claim claim(String instance, Instant at) {
+    private static final Settlement.Rules RULES = new Settlement.Rules(5,
+            new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30)), () -> 0.5);
+
+    private static Settlement published(List<OutboxRow> rows, Instant at) {
+        return Settlement.of(rows.stream().<PublishResult>map(PublishResult.Published::new).toList(), RULES, at);
+    }
+
+    private static Settlement dead(OutboxRow row, Exception error, Instant at) {
+        return Settlement.of(List.of(new PublishResult.Rejected(row, error)), RULES, at)
+                .afterDeadLetters(List.of(new PublishResult.Published(row)), RULES, at, at);
+    }
+
+    private PassStore.Claim claim(String instance, Instant at) {
         return store.claimBatch(instance, 100, at, at.plus(LEASE), false);
     }
 
-    private static List<String> eventIds(OutboxStore.Claim claim) {
+    private static List<String> eventIds(PassStore.Claim claim) {
         return claim.rows().stream().map(OutboxRow::eventId).toList();
     }
 }

@@ -93,7 +93,7 @@ class RedriveIT {
                 .set(OUTBOX_EVENT.PARKED, parked)
                 .set(OUTBOX_EVENT.ATTEMPTS, 3)
                 .set(OUTBOX_EVENT.LAST_ERROR, "org.apache.kafka.common.errors.CorruptRecordException: CRC mismatch")
-                .set(OUTBOX_EVENT.DEAD_LETTERED_AT, OutboxStore.utc(java.time.Instant.now()))
+                .set(OUTBOX_EVENT.DEAD_LETTERED_AT, OutboxRows.utc(java.time.Instant.now()))
                 .where(OUTBOX_EVENT.EVENT_ID.eq(eventId))
                 .execute();
         return eventId;

@@ -49,7 +49,8 @@ final class RelayTestSupport {
 
     /** Housekeeping for {@code config} over {@code database}, its gauges in {@code meters}. */
     static Housekeeping housekeeping(TestDatabase database, RelayConfig config, MeterRegistry meters) {
-        return new Housekeeping(new OutboxStore(database.dsl()), new Operations(database.dsl()), config,
+        return new Housekeeping(new InstanceStore(database.dsl()), new RetentionStore(database.dsl()),
+                new Operations(database.dsl()), config,
                 Clock.systemUTC(), Relay.circuitBreaker(config.circuit(), meters),
                 new RelayMetrics(meters, config.instanceId()), new MissingTopics(), () -> { });
     }
@@ -101,7 +102,7 @@ final class RelayTestSupport {
     /** A relay pass over {@code database} that sends through {@code publisher}, on {@code clock}, jitter fixed at 0.5. */
     static OutboxRelay relayOver(TestDatabase database, RelayConfig config, Publisher publisher, Clock clock) {
         MeterRegistry meters = new SimpleMeterRegistry();
-        return new OutboxRelay(new OutboxStore(database.dsl()), publisher,
+        return new OutboxRelay(new ClaimStore(database.dsl()), publisher,
                 new DeadLetters(io.paymentledger.schemas.EventSchemas.load(), config.instanceId()),
                 Relay.circuitBreaker(config.circuit(), meters), config, clock, () -> 0.5,
                 new RelayMetrics(meters, config.instanceId()), new MissingTopics());

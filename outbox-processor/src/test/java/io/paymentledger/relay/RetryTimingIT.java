@@ -4,13 +4,11 @@ import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paymentledger.testsupport.KafkaNamespace;
+import io.paymentledger.testsupport.MutableClock;
 import io.paymentledger.testsupport.TestDatabase;
 import io.paymentledger.testsupport.TestInfrastructure;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import org.apache.kafka.common.errors.CorruptRecordException;
@@ -85,33 +83,5 @@ class RetryTimingIT {
     private Instant nextAttemptAt(String eventId) {
         return database.dsl().select(OUTBOX_EVENT.NEXT_ATTEMPT_AT).from(OUTBOX_EVENT)
                 .where(OUTBOX_EVENT.EVENT_ID.eq(eventId)).fetchSingle(OUTBOX_EVENT.NEXT_ATTEMPT_AT).toInstant();
-    }
-
-    /** A clock the test moves by hand. */
-    private static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        MutableClock(Instant start) {
-            this.now = start;
-        }
-
-        void set(Instant instant) {
-            now = instant;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }
