@@ -5,6 +5,7 @@ import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
 import static io.paymentledger.outbox.OutboxStatus.PENDING;
 import static io.paymentledger.outbox.OutboxStatus.PUBLISHED;
 
+import io.paymentledger.db.jooq.Routines;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -13,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jooq.CommonTableExpression;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
@@ -33,8 +35,6 @@ import org.slf4j.LoggerFactory;
 final class ClaimStore implements PassStore {
     private static final Logger log = LoggerFactory.getLogger(ClaimStore.class);
 
-    /** The advisory lock key that serializes claims across relay instances ("outbox01" in ASCII). */
-    static final long CLAIM_LOCK = 0x6f7574626f783031L;
     /** At most this many windows are scanned per claim. */
     private static final int SCAN_WINDOWS = 8;
     /**
@@ -47,6 +47,8 @@ final class ClaimStore implements PassStore {
     private final PublishedRows publishedRows;
     /** When the next claim looks for expired claims (by the relay's clock); shared by this store's workers. */
     private volatile Instant nextTakeoverAt = Instant.MIN;
+    /** This instance's passes claim one at a time (see {@link #claimBatch}). */
+    private final ReentrantLock claimLock = new ReentrantLock();
 
     /** What settling a published row does to it (see {@link RelayConfig#retention()}). */
     enum PublishedRows {
@@ -66,67 +68,84 @@ final class ClaimStore implements PassStore {
     }
 
     /**
-     * Claims up to {@code limit} due pending rows for {@code instance} until {@code claimedUntil}: per aggregate a
-     * run of consecutive versions starting at its head, its lowest version still pending or parked (see
-     * {@link RunPlanner}). Rows in another pass's claim are skipped; expired claims are deleted first (looked for at
-     * most every {@link #TAKEOVER_INTERVAL}), so their rows are taken over. Rows are found by status, never by a
-     * high-water mark, so a row whose transaction commits late is still found. The claim is one {@code outbox_claim}
-     * row listing the claimed ids; no outbox row is written.
-     *
-     * <p>Claims are serialized across relay instances by a transaction-level advisory lock: inside it, every other
-     * instance's claim has committed, so the heads read here are exact and two instances never split one aggregate's
-     * run. The scan reads windows of pending rows in id order until the batch is full, a window comes back short, or
-     * {@code SCAN_WINDOWS} windows were read (rows of blocked aggregates only cost scanning, never a claim).
-     */
-    Claim claimBatch(String instance, int limit, Instant now, Instant claimedUntil, boolean sameEventTypeRuns) {
-        return claimBatch(instance, limit, now, claimedUntil,
-                sameEventTypeRuns ? TopicRouting.EVENT_TYPE : TopicRouting.AGGREGATE_TYPE, Set.of());
-    }
-
-    /**
-     * As {@link #claimBatch(String, int, Instant, Instant, boolean)}, leaving out the rows whose routing column
-     * ({@code event_type}, or {@code aggregate_type}, by {@code routing}) is one of {@code heldKeys}: their topic is
-     * missing ({@link MissingTopics}). An aggregate whose head is left out stays blocked (its head is found whatever
+     * Claims up to {@code limit} due pending rows of the lanes {@code instance} leases ({@code lanes}) until {@code
+     * claimedUntil}: per aggregate a run of consecutive versions starting at its head, its lowest version still
+     * pending or parked (see {@link RunPlanner}). Rows in another pass's claim are skipped; expired claims are deleted
+     * first (looked for at most every {@link #TAKEOVER_INTERVAL}), so their rows are taken over. Rows are found by
+     * status, never by a high-water mark, so a row whose transaction commits late is still found. The claim is one
+     * {@code outbox_claim} row listing the claimed ids; no outbox row is written. Rows whose routing column ({@code
+     * event_type}, or {@code aggregate_type}, by {@code routing}) is in {@code heldKeys} are left out: their topic is
+     * missing ({@link MissingTopics}); an aggregate whose head is left out stays blocked (its head is found whatever
      * the filter), so its later versions wait behind it.
+     *
+     * <p>Only this instance claims in its lanes: the claim reads its leases with a share lock ({@link
+     * LaneStore#lockHeld}), so a takeover waits for the claim to commit and a lane this instance lost is left out.
+     * Its own passes take turns (a lock in this store), so within a lane every claim sees the claims before it
+     * committed: the heads read here are exact and two passes never split one aggregate's run. The scan reads windows
+     * of pending rows in id order until the batch is full, a window comes back short, or {@code SCAN_WINDOWS} windows
+     * were read (rows of blocked aggregates only cost scanning, never a claim).
      */
     @Override
-    public Claim claimBatch(String instance, int limit, Instant now, Instant claimedUntil, TopicRouting routing,
-                     Set<String> heldKeys) {
+    public Claim claimBatch(String instance, Map<Integer, Long> lanes, int limit, Instant now, Instant claimedUntil,
+                            TopicRouting routing, Set<String> heldKeys) {
+        if (lanes.isEmpty()) {
+            return Claim.NONE;
+        }
         OffsetDateTime at = OutboxRows.utc(now);
         boolean sameEventTypeRuns = routing == TopicRouting.EVENT_TYPE;
         Condition notHeld = heldKeys.isEmpty() ? DSL.noCondition()
                 : routingColumn(routing).ne(DSL.all(heldKeys.toArray(String[]::new)));
-        return dsl.transactionResult(tx -> {
-            DSLContext claim = tx.dsl();
-            // The scan must walk the pending index in id order and stop at the window's end. Right after a burst
-            // of inserts the statistics still say "few pending rows" and the planner would rather read every
-            // pending row (bitmap scan) and sort: O(backlog) per claim. With sequential scans priced out, the scan
-            // of the few outbox_claim rows looks expensive enough for JIT compilation (100 ms and more per statement,
-            // for statements that take a millisecond), so JIT is off too. Transaction-local: nothing else changes.
-            claim.select(DSL.function("pg_advisory_xact_lock", Object.class, DSL.val(CLAIM_LOCK)),
-                    localSetting("enable_bitmapscan", "off"), localSetting("enable_seqscan", "off"),
-                    localSetting("jit", "off")).fetch();
-            if (!now.isBefore(nextTakeoverAt)) {
-                takeOverExpiredClaims(claim, at);
-                nextTakeoverAt = now.plus(TAKEOVER_INTERVAL);
-            }
-            RunPlanner planner = new RunPlanner(limit, sameEventTypeRuns);
-            int windowSize = Math.max(64, limit);
-            Map<Long, OutboxRow> scanned = new HashMap<>();
-            long after = 0;
-            for (int window = 0; window < SCAN_WINDOWS && !planner.full(); window++) {
-                List<OutboxRow> rows = claimable(claim, at, after, windowSize, notHeld);
-                rows.forEach(row -> scanned.put(row.id(), row));
-                List<RunPlanner.Candidate> candidates = rows.stream().map(ClaimStore::candidate).toList();
-                planner.add(candidates, heads(claim, planner.unseen(candidates)));
-                if (rows.size() < windowSize) {
-                    break;
+        claimLock.lock();
+        try {
+            return dsl.transactionResult(tx -> {
+                DSLContext claim = tx.dsl();
+                List<Integer> mine = LaneStore.lockHeld(claim, instance, lanes, now);
+                if (mine.isEmpty()) {
+                    return Claim.NONE;
                 }
-                after = rows.get(rows.size() - 1).id();
+                // The scan must walk the pending index in id order and stop at the window's end. Right after a burst
+                // of inserts the statistics still say "few pending rows" and the planner would rather read every
+                // pending row (bitmap scan) and sort: O(backlog) per claim. With sequential scans priced out, the
+                // scan of the few outbox_claim rows looks expensive enough for JIT compilation (100 ms and more per
+                // statement, for statements that take a millisecond), so JIT is off too. Transaction-local.
+                claim.select(localSetting("enable_bitmapscan", "off"), localSetting("enable_seqscan", "off"),
+                        localSetting("jit", "off")).fetch();
+                if (!now.isBefore(nextTakeoverAt)) {
+                    takeOverExpiredClaims(claim, at);
+                    nextTakeoverAt = now.plus(TAKEOVER_INTERVAL);
+                }
+                return claimIn(claim, instance, limit, at, OutboxRows.utc(claimedUntil), sameEventTypeRuns,
+                        notHeld.and(inLanes(mine)));
+            });
+        } finally {
+            claimLock.unlock();
+        }
+    }
+
+    private static Claim claimIn(DSLContext claim, String instance, int limit, OffsetDateTime at,
+                                 OffsetDateTime until, boolean sameEventTypeRuns, Condition filter) {
+        RunPlanner planner = new RunPlanner(limit, sameEventTypeRuns);
+        int windowSize = Math.max(64, limit);
+        Map<Long, OutboxRow> scanned = new HashMap<>();
+        long after = 0;
+        for (int window = 0; window < SCAN_WINDOWS && !planner.full(); window++) {
+            List<OutboxRow> rows = claimable(claim, at, after, windowSize, filter);
+            rows.forEach(row -> scanned.put(row.id(), row));
+            List<RunPlanner.Candidate> candidates = rows.stream().map(ClaimStore::candidate).toList();
+            planner.add(candidates, heads(claim, planner.unseen(candidates)));
+            if (rows.size() < windowSize) {
+                break;
             }
-            return recordClaim(claim, instance, planner.chosen().stream().map(scanned::get).toList(), at,
-                    OutboxRows.utc(claimedUntil));
-        });
+            after = rows.get(rows.size() - 1).id();
+        }
+        return recordClaim(claim, instance, planner.chosen().stream().map(scanned::get).toList(), at, until);
+    }
+
+    /** The rows of {@code lanes}: no condition when they are all the lanes there are. */
+    private static Condition inLanes(List<Integer> lanes) {
+        return lanes.size() == LaneStore.LANES ? DSL.noCondition()
+                : Routines.outboxLaneOf(OUTBOX_EVENT.AGGREGATE_TYPE, OUTBOX_EVENT.AGGREGATE_ID)
+                        .eq(DSL.any(lanes.stream().map(Integer::shortValue).toArray(Short[]::new)));
     }
 
     private static Field<String> localSetting(String name, String value) {
@@ -153,12 +172,12 @@ final class ClaimStore implements PassStore {
      * anyway, and the rows it chooses need no second read.
      */
     private static List<OutboxRow> claimable(DSLContext dsl, OffsetDateTime at, long after, int size,
-                                             Condition notHeld) {
+                                             Condition filter) {
         return dsl.select(OutboxRows.FIELDS).from(OUTBOX_EVENT)
                 .where(OUTBOX_EVENT.STATUS.eq(DSL.inline(PENDING)))
                 .and(OUTBOX_EVENT.ID.gt(after))
                 .and(OUTBOX_EVENT.NEXT_ATTEMPT_AT.le(at))
-                .and(notHeld)
+                .and(filter)
                 .and(OUTBOX_EVENT.ID.notIn(DSL.select(
                         DSL.function("unnest", SQLDataType.BIGINT, OUTBOX_CLAIM.OUTBOX_IDS)).from(OUTBOX_CLAIM)))
                 .orderBy(OUTBOX_EVENT.ID)

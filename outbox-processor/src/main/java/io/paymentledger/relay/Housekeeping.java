@@ -38,8 +38,11 @@ final class Housekeeping {
     private final RelayListener listener;
     private final MissingTopics missing;
     private final TopicRecheck topics;
+    private final LaneLeases lanes;
     private final Instant startedAt;
     private ScheduledExecutorService executor;
+    /** Heartbeats and lane leases on their own thread: a long retention or backlog run must not let leases expire. */
+    private ScheduledExecutorService leases;
 
     /** Asks the cluster about the held topics again ({@link TopicGate#recheck}). */
     @FunctionalInterface
@@ -49,7 +52,7 @@ final class Housekeeping {
 
     Housekeeping(InstanceStore instances, RetentionStore retention, Operations operations, RelayConfig config,
                  Clock clock, CircuitBreaker breaker, RelayListener listener, MissingTopics missing,
-                 TopicRecheck topics) {
+                 TopicRecheck topics, LaneLeases lanes) {
         this.instances = instances;
         this.retention = retention;
         this.operations = operations;
@@ -59,23 +62,37 @@ final class Housekeeping {
         this.listener = listener;
         this.missing = missing;
         this.topics = topics;
+        this.lanes = lanes;
         this.startedAt = clock.instant();
     }
 
+    /**
+     * Starts the chores. The first heartbeat and lane balance run before this returns, so the relay's passes start
+     * with their lanes.
+     */
     synchronized void start() {
-        executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "outbox-relay-housekeeping");
-            thread.setDaemon(true);
-            return thread;
-        });
-        executor.scheduleWithFixedDelay(() -> safely("heartbeat", this::heartbeat), 0,
+        safely("heartbeat", this::heartbeat);
+        safely("lane balance", lanes::balance);
+        leases = daemon("outbox-relay-leases");
+        leases.scheduleWithFixedDelay(() -> safely("heartbeat", this::heartbeat), HEARTBEAT_INTERVAL.toMillis(),
                 HEARTBEAT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        leases.scheduleWithFixedDelay(() -> safely("lane balance", lanes::balance),
+                LaneLeases.BALANCE_INTERVAL.toMillis(), LaneLeases.BALANCE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        executor = daemon("outbox-relay-housekeeping");
         scheduleBacklog(Duration.ZERO);
         executor.scheduleWithFixedDelay(() -> safely("retention", this::deleteExpired), 0,
                 RETENTION_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         executor.scheduleWithFixedDelay(() -> safely("missing topics check", this::recheckTopics),
                 MissingTopics.RECHECK_INTERVAL.toMillis(), MissingTopics.RECHECK_INTERVAL.toMillis(),
                 TimeUnit.MILLISECONDS);
+    }
+
+    private static ScheduledExecutorService daemon(String name) {
+        return Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     private void heartbeat() {
@@ -154,13 +171,23 @@ final class Housekeeping {
         }
     }
 
-    /** Stops the chores and takes this instance off the live list. */
+    /**
+     * For a relay driven pass by pass without {@link #start}: keeps its lanes leased (see
+     * {@link LaneLeases#balanceIfDue}).
+     */
+    void balanceLanesIfDue() {
+        lanes.balanceIfDue();
+    }
+
+    /** Stops the chores (if started), gives up this instance's lanes and takes it off the live list. */
     synchronized void stop() {
-        if (executor == null) {
-            return;
+        if (executor != null) {
+            executor.shutdownNow();
+            executor = null;
+            leases.shutdownNow();
+            leases = null;
         }
-        executor.shutdownNow();
-        executor = null;
+        safely("lane release", lanes::releaseAll);
         safely("sign-off", () -> instances.signOff(config.instanceId()));
     }
 }

@@ -2,6 +2,7 @@ package io.paymentledger.relay;
 
 import static io.paymentledger.db.jooq.Tables.OUTBOX_CLAIM;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
+import static io.paymentledger.db.jooq.Tables.OUTBOX_LANE;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_RELAY_INSTANCE;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -38,7 +39,13 @@ final class Operations {
 
     /** The outbox at a glance. */
     record Status(long pending, Duration oldestPendingAge, long retrying, long dead, long parkedAggregates,
-                  List<Instance> liveInstances, List<HeldClaim> claims) {
+                  List<Instance> liveInstances, List<HeldClaim> claims, List<Lane> lanes) {
+        /** The lanes {@code instance} leases, in order. */
+        List<Integer> lanesOf(String instance) {
+            return lanes.stream().filter(lane -> instance.equals(lane.owner()) && !lane.expired()).map(Lane::lane)
+                    .toList();
+        }
+
         /**
          * The topics live instances report missing, each once: the earliest {@code since}, the largest count, and
          * every instance that holds rows for it.
@@ -76,6 +83,13 @@ final class Operations {
                      boolean expired) {
     }
 
+    /**
+     * A lane's lease: its owner (null while free) until {@code leaseUntil}, at {@code epoch}. An expired one is taken
+     * over by the next instance that balances its lanes (within a second); its owner's claims are then deleted.
+     */
+    record Lane(int lane, String owner, long epoch, Instant leaseUntil, boolean expired) {
+    }
+
     /** A relay instance seen recently. */
     record Instance(String instanceId, Instant startedAt, Instant heartbeatAt, String circuitState,
                     List<MissingTopic> missingTopics) {
@@ -109,7 +123,13 @@ final class Operations {
                         r.getHeartbeatAt().toInstant(), r.getCircuitState(),
                         missingTopics(r.getInstanceId(), r.getMissingTopics())));
         return new Status(counts.value1(), oldest == null ? Duration.ZERO : Duration.between(oldest.toInstant(), now),
-                counts.value3(), counts.value4(), counts.value5(), instances, claims(now));
+                counts.value3(), counts.value4(), counts.value5(), instances, claims(now), lanes(now));
+    }
+
+    private List<Lane> lanes(Instant now) {
+        return dsl.selectFrom(OUTBOX_LANE).orderBy(OUTBOX_LANE.LANE).fetch(r -> new Lane(r.getLane(), r.getOwner(),
+                r.getEpoch(), r.getLeaseUntil() == null ? null : r.getLeaseUntil().toInstant(),
+                r.getLeaseUntil() != null && r.getLeaseUntil().toInstant().isBefore(now)));
     }
 
     private static List<MissingTopic> missingTopics(String instance, JSONB json) {

@@ -6,6 +6,7 @@ import io.paymentledger.schemas.Json;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,14 +50,46 @@ final class OperatorCommands {
                 out.printf("parked aggregates:  %d%n", status.parkedAggregates());
                 out.printf("live instances:     %d%n", status.liveInstances().size());
                 for (Operations.Instance instance : status.liveInstances()) {
-                    out.printf("  %s  circuit %s  started %s  heartbeat %s%n", instance.instanceId(),
-                            instance.circuitState(), instance.startedAt(), instance.heartbeatAt());
+                    out.printf("  %s  circuit %s  started %s  heartbeat %s  lanes %s%n", instance.instanceId(),
+                            instance.circuitState(), instance.startedAt(), instance.heartbeatAt(),
+                            ranges(status.lanesOf(instance.instanceId())));
                 }
+                printLanes(out, status.lanes());
                 printClaims(out, status.claims());
                 printMissingTopics(out, status.missingTopics());
             }
             out.flush();
             return 0;
+        }
+
+        private static void printLanes(PrintWriter out, List<Operations.Lane> lanes) {
+            List<Integer> free = lanes.stream().filter(l -> l.owner() == null).map(Operations.Lane::lane).toList();
+            List<Operations.Lane> expired = lanes.stream().filter(Operations.Lane::expired).toList();
+            out.printf("lanes:              %d (free %s, expired %s)%n", lanes.size(), ranges(free),
+                    ranges(expired.stream().map(Operations.Lane::lane).toList()));
+            for (Operations.Lane lane : expired) {
+                out.printf("  lane %d  %s  epoch %d  lease ran out %s: the next balance (within a second) takes it "
+                        + "over%n", lane.lane(), lane.owner(), lane.epoch(), lane.leaseUntil());
+            }
+        }
+
+        /** Lanes as ranges: {@code 0-15,20}; {@code none} for no lane. */
+        static String ranges(List<Integer> lanes) {
+            if (lanes.isEmpty()) {
+                return "none";
+            }
+            List<String> parts = new ArrayList<>();
+            int start = lanes.get(0);
+            int previous = start;
+            for (int lane : lanes.subList(1, lanes.size())) {
+                if (lane != previous + 1) {
+                    parts.add(start == previous ? Integer.toString(start) : start + "-" + previous);
+                    start = lane;
+                }
+                previous = lane;
+            }
+            parts.add(start == previous ? Integer.toString(start) : start + "-" + previous);
+            return String.join(",", parts);
         }
 
         private static void printClaims(PrintWriter out, List<Operations.HeldClaim> claims) {
@@ -78,6 +111,16 @@ final class OperatorCommands {
             }
         }
 
+        private static Map<String, Object> lane(Operations.Lane lane) {
+            Map<String, Object> map = new LinkedHashMap<>();
+            map.put("lane", lane.lane());
+            map.put("owner", lane.owner());
+            map.put("epoch", lane.epoch());
+            map.put("lease_until", lane.leaseUntil() == null ? null : lane.leaseUntil().toString());
+            map.put("expired", lane.expired());
+            return map;
+        }
+
         private static Map<String, Object> asMap(Operations.Status status) {
             Map<String, Object> map = new LinkedHashMap<>();
             map.put("pending", status.pending());
@@ -87,7 +130,9 @@ final class OperatorCommands {
             map.put("parked_aggregates", status.parkedAggregates());
             map.put("live_instances", status.liveInstances().stream().map(i -> Map.of(
                     "instance_id", i.instanceId(), "circuit_state", i.circuitState(),
-                    "started_at", i.startedAt().toString(), "heartbeat_at", i.heartbeatAt().toString())).toList());
+                    "started_at", i.startedAt().toString(), "heartbeat_at", i.heartbeatAt().toString(),
+                    "lanes", status.lanesOf(i.instanceId()))).toList());
+            map.put("lanes", status.lanes().stream().map(OperatorCommands.Status::lane).toList());
             map.put("claims", status.claims().stream().map(c -> Map.of("claim_id", c.claimId(),
                     "instance_id", c.instanceId(), "rows", c.rows(), "claimed_at", c.claimedAt().toString(),
                     "claimed_until", c.claimedUntil().toString(), "expired", c.expired())).toList());

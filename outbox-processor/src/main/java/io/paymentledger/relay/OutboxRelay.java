@@ -5,21 +5,23 @@ import io.paymentledger.config.KafkaPassThrough;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
 import org.jooq.exception.DataAccessException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * One relay pass: claim a batch (short transaction; per aggregate a run of its next versions to send), publish it (no
- * transaction open), decide every row's outcome in one pure step ({@link Settlement}), send the dead letters it
- * calls for, and apply it in one write fenced by the claim ({@link PassStore#settle}), which also ends the claim and
- * releases the rows left pending. A crash between publishing and settling leaves the rows pending and claimed until
- * the claim expires, so they are sent again: at-least-once, never lost. Broker outages go through the circuit breaker
- * and spend no attempts; so does a missing topic, whose rows are left out of claims until it exists
- * ({@link MissingTopics}).
+ * One relay pass: claim a batch in the lanes this instance leases (short transaction; per aggregate a run of its
+ * next versions to send), publish it (no transaction open), decide every row's outcome in one pure step
+ * ({@link Settlement}), send the dead letters it calls for, and apply it in one write fenced by the claim
+ * ({@link PassStore#settle}), which also ends the claim and releases the rows left pending. A crash between publishing
+ * and settling leaves the rows pending and claimed until the claim expires or the lane is taken over, so they are sent
+ * again: at-least-once, never lost. Broker outages go through the circuit breaker and spend no attempts; so does a
+ * missing topic, whose rows are left out of claims until it exists ({@link MissingTopics}).
  */
 final class OutboxRelay {
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
@@ -33,9 +35,11 @@ final class OutboxRelay {
     private final Settlement.Rules rules;
     private final RelayListener listener;
     private final MissingTopics missing;
+    private final Supplier<Map<Integer, Long>> lanes;
 
     OutboxRelay(PassStore store, Publisher publisher, DeadLetters deadLetters, CircuitBreaker breaker,
-                RelayConfig config, Clock clock, DoubleSupplier random, RelayListener listener, MissingTopics missing) {
+                RelayConfig config, Clock clock, DoubleSupplier random, RelayListener listener, MissingTopics missing,
+                Supplier<Map<Integer, Long>> lanes) {
         this.store = store;
         this.publisher = publisher;
         this.deadLetters = deadLetters;
@@ -45,6 +49,7 @@ final class OutboxRelay {
         this.rules = new Settlement.Rules(config.maxRetries(), config.backoff(), random);
         this.listener = listener;
         this.missing = missing;
+        this.lanes = lanes;
     }
 
     /** What one pass did. */
@@ -61,7 +66,7 @@ final class OutboxRelay {
         boolean counted = false;
         try {
             Instant now = clock.instant();
-            PassStore.Claim claim = store.claimBatch(config.instanceId(), config.batchSize(), now,
+            PassStore.Claim claim = store.claimBatch(config.instanceId(), lanes.get(), config.batchSize(), now,
                     now.plus(config.claimTimeout()), config.routing(), missing.routingKeys());
             if (claim.rows().isEmpty()) {
                 return new Pass(0, false);

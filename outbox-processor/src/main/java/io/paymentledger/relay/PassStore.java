@@ -2,6 +2,7 @@ package io.paymentledger.relay;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -10,12 +11,12 @@ import java.util.Set;
  */
 interface PassStore {
     /**
-     * Claims up to {@code limit} due rows for {@code instance} until {@code claimedUntil}, per aggregate a run of
-     * consecutive versions from its head, leaving out the rows whose routing key is in {@code heldKeys} (their topic
-     * is missing). Returns {@link Claim#NONE} when nothing is due.
+     * Claims up to {@code limit} due rows of the lanes {@code instance} leases ({@code lanes}: lane to epoch) until
+     * {@code claimedUntil}, per aggregate a run of consecutive versions from its head, leaving out the rows whose
+     * routing key is in {@code heldKeys} (their topic is missing). Returns {@link Claim#NONE} when nothing is due.
      */
-    Claim claimBatch(String instance, int limit, Instant now, Instant claimedUntil, TopicRouting routing,
-                     Set<String> heldKeys);
+    Claim claimBatch(String instance, Map<Integer, Long> lanes, int limit, Instant now, Instant claimedUntil,
+                     TopicRouting routing, Set<String> heldKeys);
 
     /** Extends {@code claim} until {@code claimedUntil}; false when it was taken over (it had expired). */
     boolean renewClaim(long claim, Instant claimedUntil);

@@ -80,10 +80,11 @@ public final class Relay implements AutoCloseable {
                 : ClaimStore.PublishedRows.KEEP);
         CircuitBreaker breaker = circuitBreaker(config.circuit(), meters);
         RelayMetrics metrics = new RelayMetrics(meters, config.instanceId());
+        LaneLeases lanes = new LaneLeases(new LaneStore(dsl), config.instanceId(), clock, metrics);
         OutboxRelay relay = new OutboxRelay(claims, publisher, new DeadLetters(EventSchemas.load(), config.instanceId()),
-                breaker, config, clock, () -> ThreadLocalRandom.current().nextDouble(), metrics, missing);
+                breaker, config, clock, () -> ThreadLocalRandom.current().nextDouble(), metrics, missing, lanes::held);
         Housekeeping housekeeping = new Housekeeping(new InstanceStore(dsl), new RetentionStore(dsl),
-                new Operations(dsl), config, clock, breaker, metrics, missing, publisher.topics()::recheck);
+                new Operations(dsl), config, clock, breaker, metrics, missing, publisher.topics()::recheck, lanes);
         return new Relay(relay, publisher, breaker, housekeeping, missing, config);
     }
 
@@ -107,8 +108,13 @@ public final class Relay implements AutoCloseable {
         return breaker;
     }
 
-    /** One pass on the caller's thread; returns the number of rows claimed (0 while the circuit is open). */
+    /**
+     * One pass on the caller's thread, for a relay that was not {@link #start started}; returns the number of rows
+     * claimed (0 while the circuit is open). It leases its lanes first (renewed at most once a second), as the
+     * housekeeping of a started relay does; {@link #close} gives them up.
+     */
     public int runOnce() throws InterruptedException {
+        housekeeping.balanceLanesIfDue();
         return relay.runOnce().claimed();
     }
 

@@ -51,6 +51,10 @@ interface RelayListener {
     default void missingTopics(List<MissingTopics.Topic> topics) {
     }
 
+    /** This instance now leases {@code lanes} lanes. */
+    default void lanesHeld(int lanes) {
+    }
+
     /** A fresh snapshot of the whole outbox. */
     default void backlog(Backlog snapshot) {
     }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToDoubleFunction;
 
@@ -33,6 +34,7 @@ final class RelayMetrics implements RelayListener {
     private final Timer batchDuration;
     private final Timer commitToAck;
     private final MultiGauge missingTopicRows;
+    private final AtomicInteger lanesHeld = new AtomicInteger();
 
     RelayMetrics(MeterRegistry meters, String instance) {
         claimed = Counter.builder(PREFIX + "claimed").baseUnit("rows").tag("relay_instance", instance)
@@ -61,6 +63,10 @@ final class RelayMetrics implements RelayListener {
                 .tag("relay_instance", instance)
                 .description("Pending rows held because their topic does not exist (no attempt spent), per topic; "
                         + "no series while every topic exists")
+                .register(meters);
+        Gauge.builder(PREFIX + "lanes.held", lanesHeld, AtomicInteger::get)
+                .baseUnit("lanes").tag("relay_instance", instance)
+                .description("Lanes this instance leases: it claims the rows of their aggregates alone")
                 .register(meters);
         gauge(meters, instance, "pending", "rows", "Pending rows in the outbox (all instances)", Backlog::pending);
         gauge(meters, instance, "oldest.pending.age", "seconds", "Age of the oldest pending row: the relay's lag",
@@ -134,6 +140,11 @@ final class RelayMetrics implements RelayListener {
     public void missingTopics(List<MissingTopics.Topic> topics) {
         missingTopicRows.register(topics.stream().map(topic -> MultiGauge.Row.of(Tags.of("topic", topic.topic()),
                 topic.rowsHeld())).toList(), true);
+    }
+
+    @Override
+    public void lanesHeld(int lanes) {
+        lanesHeld.set(lanes);
     }
 
     @Override

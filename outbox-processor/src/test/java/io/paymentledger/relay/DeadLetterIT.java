@@ -180,10 +180,14 @@ class DeadLetterIT {
             OutboxRelay relay = RelayTestSupport.relayOver(database, config,
                     new RelayTestSupport.FailingSender(new CorruptRecordException("CRC mismatch"), real),
                     Clock.systemUTC());
-            await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).until(() -> {
-                relay.runOnce();
-                return OutboxStatus.DEAD.equals(status(database.dsl(), eventId));
-            });
+            try {
+                await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).until(() -> {
+                    relay.runOnce();
+                    return OutboxStatus.DEAD.equals(status(database.dsl(), eventId));
+                });
+            } finally {
+                RelayTestSupport.releaseLanes(database, config.instanceId());
+            }
         }
     }
 

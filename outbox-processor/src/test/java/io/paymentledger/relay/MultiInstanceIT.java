@@ -2,6 +2,7 @@ package io.paymentledger.relay;
 
 import static io.paymentledger.db.jooq.Tables.OUTBOX_CLAIM;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
+import static io.paymentledger.db.jooq.Tables.OUTBOX_LANE;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_RELAY_INSTANCE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -25,14 +26,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Two relay instances on one database: a packaged relay process and one in this JVM. In steady state nothing is
- * published twice, order per aggregate holds and both instances publish; when the process is killed (SIGKILL) with
- * rows claimed, another instance takes its rows over within 10 s, and order per aggregate still holds.
+ * published twice, order per aggregate holds, the lanes are split evenly and both instances publish; when the process
+ * is killed (SIGKILL) with rows claimed, another instance takes its lanes and rows over within 10 s, and order per
+ * aggregate still holds.
  */
 class MultiInstanceIT {
     private static TestDatabase database;
@@ -63,9 +66,11 @@ class MultiInstanceIT {
             Relay inJvm = Relay.create(RelayTestSupport.config(database, kafka, "relay-in-jvm", routing),
                     database.dataSource(), Clock.systemUTC(), inJvmMeters);
             inJvm.start();
-            // Both instances run before any row exists, or the first one up could drain everything alone.
+            // Both instances hold their half of the lanes before any row exists, or one could drain everything.
             await().atMost(Duration.ofSeconds(60)).until(() -> database.dsl().fetchExists(OUTBOX_RELAY_INSTANCE,
                     OUTBOX_RELAY_INSTANCE.INSTANCE_ID.eq("relay-process")));
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(lanesByOwner())
+                    .as("lanes split evenly").isEqualTo(Map.of("relay-process", 16, "relay-in-jvm", 16)));
             steady = RelayTestSupport.insertMany(database.dsl(), RelayTestSupport.newAggregateIds(300), 5);
             await().atMost(Duration.ofSeconds(60)).until(() -> published() == steady.size());
             List<ConsumerRecord<String, byte[]>> steadyRecords =
@@ -101,6 +106,7 @@ class MultiInstanceIT {
                         OUTBOX_EVENT.ID.in(orphaned).and(OUTBOX_EVENT.STATUS.eq(OutboxStatus.PUBLISHED)))
                         == orphaned.size());
                 await().atMost(Duration.ofSeconds(120)).until(() -> published() == steady.size() + backlog.size());
+                assertThat(lanesByOwner()).isEqualTo(Map.of("relay-in-jvm-2", LaneStore.LANES));
             }
         }
         List<ConsumerRecord<String, byte[]>> all = kafka.readFromBeginning("payment", 22_000, Duration.ofSeconds(60));
@@ -127,6 +133,17 @@ class MultiInstanceIT {
     private static List<String> eventIds(List<ConsumerRecord<String, byte[]>> records) {
         return records.stream()
                 .map(r -> new String(r.headers().lastHeader("event_id").value(), StandardCharsets.UTF_8)).toList();
+    }
+
+    /** How many unexpired lanes each instance leases. */
+    private static Map<String, Integer> lanesByOwner() {
+        Map<String, Integer> byOwner = new HashMap<>();
+        database.dsl().select(OUTBOX_LANE.OWNER, DSL.count()).from(OUTBOX_LANE)
+                .where(OUTBOX_LANE.LEASE_UNTIL.gt(DSL.currentOffsetDateTime()))
+                .groupBy(OUTBOX_LANE.OWNER)
+                .fetch()
+                .forEach(r -> byOwner.put(r.value1(), r.value2()));
+        return byOwner;
     }
 
     private static int published() {

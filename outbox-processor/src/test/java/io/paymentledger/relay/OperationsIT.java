@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -84,10 +85,15 @@ class OperationsIT {
         heartbeat.start();
         try {
             await().atMost(Duration.ofSeconds(10)).until(() -> statusJson().get("live_instances").size() == 1);
-            assertThat(statusJson().get("live_instances").get(0).get("instance_id").asText()).isEqualTo("status-relay");
+            JsonNode instance = statusJson().get("live_instances").get(0);
+            assertThat(instance.get("instance_id").asText()).isEqualTo("status-relay");
+            assertThat(instance.get("lanes")).as("the only instance holds every lane").hasSize(LaneStore.LANES);
+            assertThat(operator("status")).contains("lanes 0-31").contains("lanes:              32 (free none");
         } finally {
             heartbeat.stop();
         }
+        assertThat(statusJson().get("lanes")).as("released as it stopped")
+                .allSatisfy(lane -> assertThat(lane.get("owner").isNull()).isTrue());
         JsonNode status = statusJson();
         assertThat(status.get("pending").asLong()).isEqualTo(2);
         assertThat(status.get("retrying").asLong()).isEqualTo(1);
@@ -105,8 +111,9 @@ class OperationsIT {
         insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
         insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
         Instant now = Instant.now();
-        PassStore.Claim claim = new ClaimStore(database.dsl())
-                .claimBatch("status-relay", 10, now, now.minusSeconds(1), false);
+        PassStore.Claim claim = new ClaimStore(database.dsl()).claimBatch("status-relay",
+                RelayTestSupport.ownAllLanes(database, "status-relay"), 10, now, now.minusSeconds(1),
+                TopicRouting.EVENT_TYPE, Set.of());
 
         JsonNode claims = statusJson().get("claims");
 

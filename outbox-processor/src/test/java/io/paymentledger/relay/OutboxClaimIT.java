@@ -13,6 +13,7 @@ import io.paymentledger.testsupport.TestInfrastructure;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -68,13 +69,14 @@ class OutboxClaimIT {
         String behind = insert(database.dsl(), heldAggregate, 2, "PaymentAuthorized");
         String other = insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
 
-        PassStore.Claim claim = store.claimBatch("relay-a", 100, now, now.plus(LEASE), TopicRouting.EVENT_TYPE,
-                Set.of("PaymentDisputed"));
+        PassStore.Claim claim = store.claimBatch("relay-a", lanes("relay-a"), 100, now, now.plus(LEASE),
+                TopicRouting.EVENT_TYPE, Set.of("PaymentDisputed"));
         assertThat(eventIds(claim)).containsExactly(other);
         store.endClaim(claim.id());
 
-        assertThat(eventIds(store.claimBatch("relay-a", 100, now, now.plus(LEASE), TopicRouting.AGGREGATE_TYPE,
-                Set.of("Payment")))).as("aggregate-type routing leaves out by aggregate type").isEmpty();
+        assertThat(eventIds(store.claimBatch("relay-a", lanes("relay-a"), 100, now, now.plus(LEASE),
+                TopicRouting.AGGREGATE_TYPE, Set.of("Payment")))).as("aggregate-type routing leaves out by aggregate type")
+                .isEmpty();
         assertThat(eventIds(claim("relay-a", now))).as("released: claimed in version order")
                 .containsExactly(held, behind, other);
     }
@@ -158,7 +160,7 @@ class OutboxClaimIT {
         String aggregate = newAggregateId();
         String published = insert(database.dsl(), aggregate, 1, "PaymentAuthorized");
         String released = insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
-        PassStore.Claim claim = deleting.claimBatch("relay-a", 100, now, now.plus(LEASE), false);
+        PassStore.Claim claim = claim(deleting, "relay-a", now);
         List<OutboxRow> publishedRow = claim.rows().stream().filter(row -> row.eventId().equals(published)).toList();
 
         assertThat(deleting.settle(claim.id(), published(publishedRow, now), now, true)).isOne();
@@ -167,7 +169,7 @@ class OutboxClaimIT {
                 .isZero();
         assertThat(database.dsl().fetchCount(OUTBOX_CLAIM)).as("claims left").isZero();
         String next = insert(database.dsl(), aggregate, 2, "PaymentCaptured");
-        assertThat(eventIds(deleting.claimBatch("relay-b", 100, now, now.plus(LEASE), false)))
+        assertThat(eventIds(claim(deleting, "relay-b", now)))
                 .as("the released row, and the next version after its deleted head")
                 .containsExactly(released, next);
     }
@@ -176,9 +178,9 @@ class OutboxClaimIT {
     void withPublishedRowsDeletedAPassWhoseClaimWasTakenOverDeletesNothing() {
         ClaimStore deleting = new ClaimStore(database.dsl(), ClaimStore.PublishedRows.DELETE);
         String event = insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
-        PassStore.Claim stale = deleting.claimBatch("relay-a", 100, now, now.plus(LEASE), false);
+        PassStore.Claim stale = claim(deleting, "relay-a", now);
         Instant afterExpiry = now.plus(LEASE).plusSeconds(1);
-        PassStore.Claim takeover = deleting.claimBatch("relay-b", 100, afterExpiry, afterExpiry.plus(LEASE), false);
+        PassStore.Claim takeover = claim(deleting, "relay-b", afterExpiry);
 
         assertThat(deleting.settle(stale.id(), published(stale.rows(), afterExpiry), afterExpiry, true)).isZero();
         assertThat(status(database.dsl(), event)).isEqualTo(OutboxStatus.PENDING);
@@ -201,7 +203,20 @@ class OutboxClaimIT {
     }
 
     private PassStore.Claim claim(String instance, Instant at) {
-        return store.claimBatch(instance, 100, at, at.plus(LEASE), false);
+        return claim(store, instance, at);
+    }
+
+    /**
+     * A claim by {@code instance}, which first takes every lane: these tests are about claims, which two instances
+     * sharing lanes in turn exercise (each takeover of the lanes bumps their epochs; a claim's rows stay its own).
+     */
+    private PassStore.Claim claim(ClaimStore claims, String instance, Instant at) {
+        return claims.claimBatch(instance, lanes(instance), 100, at, at.plus(LEASE), TopicRouting.AGGREGATE_TYPE,
+                Set.of());
+    }
+
+    private Map<Integer, Long> lanes(String instance) {
+        return RelayTestSupport.ownAllLanes(database, instance);
     }
 
     private static List<String> eventIds(PassStore.Claim claim) {

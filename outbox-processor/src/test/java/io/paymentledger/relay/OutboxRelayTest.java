@@ -52,7 +52,7 @@ class OutboxRelayTest {
             TopicCreation.OFF, new MissingTopics(), new KafkaConfig(List.of("kafka:9092"), "payments"),
             TopicRouting.EVENT_TYPE, clock), new DeadLetters(EventSchemas.load(), "relay-test"),
             Relay.circuitBreaker(config.circuit(), new SimpleMeterRegistry()), config, clock, () -> 0.5, listener,
-            new MissingTopics());
+            new MissingTopics(), () -> Map.of(0, 1L));
 
     @Test
     void aBatchThatKafkaAcknowledgesIsSettledPublishedInOneWriteThatEndsTheClaim() throws Exception {
@@ -189,8 +189,8 @@ class OutboxRelayTest {
         }
 
         @Override
-        public Claim claimBatch(String instance, int limit, Instant now, Instant claimedUntil, TopicRouting routing,
-                                Set<String> heldKeys) {
+        public Claim claimBatch(String instance, Map<Integer, Long> lanes, int limit, Instant now,
+                                Instant claimedUntil, TopicRouting routing, Set<String> heldKeys) {
             List<OutboxRow> claimed = new ArrayList<>();
             Set<AggregateKey> blocked = new java.util.HashSet<>();
             for (OutboxRow row : rows) {

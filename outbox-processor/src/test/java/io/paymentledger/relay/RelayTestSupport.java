@@ -1,6 +1,7 @@
 package io.paymentledger.relay;
 
 import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
+import static io.paymentledger.db.jooq.Tables.OUTBOX_LANE;
 
 import com.github.f4b6a3.ulid.UlidCreator;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,8 +12,11 @@ import io.paymentledger.outbox.OutboxWriter;
 import io.paymentledger.testsupport.KafkaNamespace;
 import io.paymentledger.testsupport.TestDatabase;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import org.jooq.DSLContext;
 
 /** Builds relays and outbox rows the way production does: configuration from an environment, rows by plain insert. */
@@ -49,10 +53,11 @@ final class RelayTestSupport {
 
     /** Housekeeping for {@code config} over {@code database}, its gauges in {@code meters}. */
     static Housekeeping housekeeping(TestDatabase database, RelayConfig config, MeterRegistry meters) {
+        RelayMetrics metrics = new RelayMetrics(meters, config.instanceId());
         return new Housekeeping(new InstanceStore(database.dsl()), new RetentionStore(database.dsl()),
-                new Operations(database.dsl()), config,
-                Clock.systemUTC(), Relay.circuitBreaker(config.circuit(), meters),
-                new RelayMetrics(meters, config.instanceId()), new MissingTopics(), () -> { });
+                new Operations(database.dsl()), config, Clock.systemUTC(),
+                Relay.circuitBreaker(config.circuit(), meters), metrics, new MissingTopics(), () -> { },
+                new LaneLeases(new LaneStore(database.dsl()), config.instanceId(), Clock.systemUTC(), metrics));
     }
 
     static Housekeeping housekeeping(TestDatabase database, RelayConfig config) {
@@ -99,13 +104,40 @@ final class RelayTestSupport {
         }
     }
 
-    /** A relay pass over {@code database} that sends through {@code publisher}, on {@code clock}, jitter fixed at 0.5. */
+    /**
+     * A relay pass over {@code database} that sends through {@code publisher}, on {@code clock}, jitter fixed at 0.5;
+     * it holds every lane for as long as the test needs (no relay of the test balances lanes against it), until
+     * {@link #releaseLanes}.
+     */
     static OutboxRelay relayOver(TestDatabase database, RelayConfig config, Publisher publisher, Clock clock) {
         MeterRegistry meters = new SimpleMeterRegistry();
+        Map<Integer, Long> lanes = ownAllLanes(database, config.instanceId());
         return new OutboxRelay(new ClaimStore(database.dsl()), publisher,
                 new DeadLetters(io.paymentledger.schemas.EventSchemas.load(), config.instanceId()),
                 Relay.circuitBreaker(config.circuit(), meters), config, clock, () -> 0.5,
-                new RelayMetrics(meters, config.instanceId()), new MissingTopics());
+                new RelayMetrics(meters, config.instanceId()), new MissingTopics(), () -> lanes);
+    }
+
+    /** Frees the lanes {@code instance} leases, for the next relay of a test that shares the database. */
+    static void releaseLanes(TestDatabase database, String instance) {
+        new LaneStore(database.dsl()).release(instance, java.util.stream.IntStream.range(0, LaneStore.LANES)
+                .boxed().toList());
+    }
+
+    /**
+     * Gives {@code instance} every lane, each at its next epoch, leased for a day; returns lane to epoch. A test whose
+     * database other relays use afterwards frees them ({@link #releaseLanes}).
+     */
+    static Map<Integer, Long> ownAllLanes(TestDatabase database, String instance) {
+        Map<Integer, Long> lanes = new TreeMap<>();
+        database.dsl().update(OUTBOX_LANE)
+                .set(OUTBOX_LANE.OWNER, instance)
+                .set(OUTBOX_LANE.EPOCH, OUTBOX_LANE.EPOCH.plus(1))
+                .set(OUTBOX_LANE.LEASE_UNTIL, OutboxRows.utc(Instant.now().plus(Duration.ofDays(1))))
+                .returning(OUTBOX_LANE.LANE, OUTBOX_LANE.EPOCH)
+                .fetch()
+                .forEach(r -> lanes.put(r.getLane().intValue(), r.getEpoch()));
+        return lanes;
     }
 
     /** Runs an operator command of {@code outbox-processor.jar}, asserts it exited 0, and returns its output. */
