@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * The lanes this instance leases, kept to its share. Housekeeping calls {@link #balance} every
  * {@link #BALANCE_INTERVAL}: it renews the leases, gives up lanes over this instance's share when others joined, and
  * takes free or expired lanes up to its share. Leases last {@link #LEASE} and instances count as live for as long, so
- * a dead instance's lanes are taken over within {@code LEASE + BALANCE_INTERVAL} (6 s), and one that stops releases
- * its lanes as it signs off.
+ * a dead instance's lanes are taken over within {@code LEASE + BALANCE_INTERVAL} (6 s) (its rows in flight when its
+ * claims expire), and one that stops releases its lanes as it signs off.
  */
 final class LaneLeases {
     private static final Logger log = LoggerFactory.getLogger(LaneLeases.class);
@@ -30,12 +30,18 @@ final class LaneLeases {
     private volatile Map<Integer, Long> held = Map.of();
     private boolean forgotEarlierRun;
     private Instant lastBalance;
+    private volatile Runnable onAcquired = () -> { };
 
     LaneLeases(LaneStore store, String instance, Clock clock, RelayListener listener) {
         this.store = store;
         this.instance = instance;
         this.clock = clock;
         this.listener = listener;
+    }
+
+    /** Runs {@code action} whenever a balance acquired lanes (the relay wakes a worker: their rows may be waiting). */
+    void onAcquired(Runnable action) {
+        onAcquired = action;
     }
 
     /** The lanes leased now, each with its epoch. */
@@ -79,6 +85,9 @@ final class LaneLeases {
         held = Map.copyOf(kept);
         lastBalance = now;
         listener.lanesHeld(held.size());
+        if (!acquired.isEmpty()) {
+            onAcquired.run();
+        }
     }
 
     /**

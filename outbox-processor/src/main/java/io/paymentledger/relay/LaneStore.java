@@ -7,13 +7,12 @@ import static io.paymentledger.db.jooq.Tables.OUTBOX_RELAY_INSTANCE;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Row2;
@@ -55,9 +54,10 @@ final class LaneStore {
 
     /**
      * Takes up to {@code max} lanes that are free or whose lease ran out before {@code now}, each at its next epoch,
-     * until {@code until}. The claims of an instance whose lease ran out are deleted in the same transaction: that
-     * instance is dead or stalled, and its rows in flight are claimable at once (they are sent again), instead of when
-     * its claims expire; if it wakes up, every change it tries is fenced out.
+     * until {@code until}. The claims of an instance whose lease ran out stay: if it only stalled (a database cut, a
+     * long pause) it settles them as usual, so a blip sends nothing twice; if it died, they expire after the claim
+     * timeout like any claim and their rows are sent again. Until then those rows, and the later versions of their
+     * aggregates, wait: claims exclude the rows of every live claim, whoever holds the lane.
      */
     Map<Integer, Long> acquire(String instance, int max, Instant now, Instant until) {
         if (max <= 0) {
@@ -86,20 +86,20 @@ final class LaneStore {
                     .returning(OUTBOX_LANE.LANE, OUTBOX_LANE.EPOCH)
                     .fetch()
                     .forEach(r -> acquired.put(r.getLane().intValue(), r.getEpoch()));
-            takeOverClaimsOfExpiredOwners(tx.dsl(), instance, taken);
+            logTakeover(instance, taken);
             return acquired;
         });
     }
 
-    private static void takeOverClaimsOfExpiredOwners(DSLContext tx, String instance, Map<Integer, String> taken) {
-        Set<String> expired = new TreeSet<>();
-        taken.values().stream().filter(owner -> owner != null && !owner.equals(instance)).forEach(expired::add);
-        if (expired.isEmpty()) {
-            return;
-        }
-        int claims = tx.deleteFrom(OUTBOX_CLAIM).where(OUTBOX_CLAIM.INSTANCE_ID.in(expired)).execute();
-        log.warn("Took over lanes {} from relay(s) {} whose lease ran out; {} of their claims deleted, so their rows "
-                + "in flight are sent again (consumers drop duplicates by event_id)", taken.keySet(), expired, claims);
+    private static void logTakeover(String instance, Map<Integer, String> taken) {
+        Map<String, List<Integer>> byOwner = new TreeMap<>();
+        taken.forEach((lane, owner) -> {
+            if (owner != null && !owner.equals(instance)) {
+                byOwner.computeIfAbsent(owner, o -> new ArrayList<>()).add(lane);
+            }
+        });
+        byOwner.forEach((owner, lanes) -> log.warn("Took over lanes {} from relay {}, whose lease ran out (it died or "
+                + "stalled); its claims in flight end when they expire", lanes, owner));
     }
 
     /**

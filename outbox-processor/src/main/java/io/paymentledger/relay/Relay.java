@@ -85,7 +85,9 @@ public final class Relay implements AutoCloseable {
                 breaker, config, clock, () -> ThreadLocalRandom.current().nextDouble(), metrics, missing, lanes::held);
         Housekeeping housekeeping = new Housekeeping(new InstanceStore(dsl), new RetentionStore(dsl),
                 new Operations(dsl), config, clock, breaker, metrics, missing, publisher.topics()::recheck, lanes);
-        return new Relay(relay, publisher, breaker, housekeeping, missing, config);
+        Relay wired = new Relay(relay, publisher, breaker, housekeeping, missing, config);
+        lanes.onAcquired(wired::wakeUp);
+        return wired;
     }
 
     /** The breaker around the broker, named {@code kafka}, its state and calls bound to {@code meters}. */

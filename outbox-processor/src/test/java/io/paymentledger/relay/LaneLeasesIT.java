@@ -1,6 +1,5 @@
 package io.paymentledger.relay;
 
-import static io.paymentledger.db.jooq.Tables.OUTBOX_CLAIM;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
 import static io.paymentledger.relay.RelayTestSupport.newAggregateId;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,11 +24,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Lane leases on the real database, with instances balanced by hand on one clock the test moves: they split the
- * lanes evenly, rebalance when one joins or leaves, take over a dead one's lanes within 10 s, and an instance that lost
- * its lanes claims and changes nothing.
+ * lanes evenly, rebalance when one joins or leaves, take over a dead one's lanes and rows in flight within 10 s, and
+ * an instance that lost its lanes claims nothing more in them.
  */
 class LaneLeasesIT {
     private static final Duration CLAIM = Duration.ofSeconds(30);
+    /** {@code OUTBOX_CLAIM_TIMEOUT_SECONDS}'s default. */
+    private static final Duration DEFAULT_CLAIM_TIMEOUT = Duration.ofSeconds(8);
 
     /** A minute ahead of the database, so every row inserted is due by this clock (leases all use this clock). */
     private final MutableClock clock = new MutableClock(Instant.now().plus(Duration.ofMinutes(1)));
@@ -83,25 +84,26 @@ class LaneLeasesIT {
         Map<Integer, Long> bLanes = b.held();
         String row = insertInLanes(bLanes.keySet());
         PassStore.Claim inFlight = claims.claimBatch("relay-b", bLanes, 100, clock.instant(),
-                clock.instant().plus(CLAIM), TopicRouting.EVENT_TYPE, Set.of());
+                clock.instant().plus(DEFAULT_CLAIM_TIMEOUT), TopicRouting.EVENT_TYPE, Set.of());
         assertThat(eventIds(inFlight)).containsExactly(row);
 
         Instant died = clock.instant();
-        while (a.held().size() < 32) {
+        List<String> takenOver = List.of();
+        while (takenOver.isEmpty() && clock.instant().isBefore(died.plusSeconds(30))) {
             clock.advance(LaneLeases.BALANCE_INTERVAL);
             heartbeat("relay-a");
             a.balance();
+            takenOver = eventIds(claims.claimBatch("relay-a", a.held(), 100, clock.instant(),
+                    clock.instant().plus(CLAIM), TopicRouting.EVENT_TYPE, Set.of()));
         }
 
+        assertThat(takenOver).as("its row in flight").containsExactly(row);
         assertThat(Duration.between(died, clock.instant())).isLessThanOrEqualTo(Duration.ofSeconds(10));
-        assertThat(database.dsl().fetchCount(OUTBOX_CLAIM)).as("the dead instance's claims").isZero();
-        assertThat(eventIds(claims.claimBatch("relay-a", a.held(), 100, clock.instant(),
-                clock.instant().plus(CLAIM), TopicRouting.EVENT_TYPE, Set.of())))
-                .as("its row in flight, claimable at once").containsExactly(row);
+        assertThat(a.held()).as("every lane").hasSize(LaneStore.LANES);
     }
 
     @Test
-    void anInstanceThatLostItsLanesClaimsNothingInThemAndItsPassChangesNothing() {
+    void anInstanceThatLostItsLanesClaimsNothingMoreInThemAndSettlesWhatItHadInFlight() {
         LaneLeases stale = instance("relay-stale");
         stale.balance();
         Map<Integer, Long> staleLanes = stale.held();
@@ -117,16 +119,17 @@ class LaneLeasesIT {
 
         assertThat(claims.claimBatch("relay-stale", staleLanes, 100, clock.instant(), clock.instant().plus(CLAIM),
                 TopicRouting.EVENT_TYPE, Set.of()).rows()).as("a claim with the lost leases").isEmpty();
+        assertThat(eventIds(claims.claimBatch("relay-taker", taker.held(), 100, clock.instant(),
+                clock.instant().plus(CLAIM), TopicRouting.EVENT_TYPE, Set.of())))
+                .as("not the row in the stale instance's live claim").containsExactly(second);
         Settlement published = Settlement.of(inFlight.rows().stream()
                 .<PublishResult>map(PublishResult.Published::new).toList(), new Settlement.Rules(5,
                 new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(2)), () -> 0.5), clock.instant());
-        assertThat(claims.settle(inFlight.id(), published, clock.instant(), true)).as("its settlement").isZero();
-        assertThat(RelayTestSupport.status(database.dsl(), first)).isEqualTo(OutboxStatus.PENDING);
+        assertThat(claims.settle(inFlight.id(), published, clock.instant(), true))
+                .as("its pass in flight settles: a stall sends nothing twice").isOne();
+        assertThat(RelayTestSupport.status(database.dsl(), first)).isEqualTo(OutboxStatus.PUBLISHED);
         stale.balance();
         assertThat(stale.held()).as("after its next balance").isEmpty();
-
-        assertThat(eventIds(claims.claimBatch("relay-taker", taker.held(), 100, clock.instant(),
-                clock.instant().plus(CLAIM), TopicRouting.EVENT_TYPE, Set.of()))).containsExactly(first, second);
     }
 
     @Test
