@@ -122,9 +122,7 @@ class LaneLeasesIT {
         assertThat(eventIds(claims.claimBatch("relay-taker", taker.held(), 100, clock.instant(),
                 clock.instant().plus(CLAIM), TopicRouting.EVENT_TYPE, Set.of())))
                 .as("not the row in the stale instance's live claim").containsExactly(second);
-        Settlement published = Settlement.of(inFlight.rows().stream()
-                .<PublishResult>map(PublishResult.Published::new).toList(), new Settlement.Rules(5,
-                new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(2)), () -> 0.5), clock.instant());
+        Settlement published = RelayTestSupport.allPublished(inFlight.rows(), clock.instant());
         assertThat(claims.settle(inFlight.id(), published, clock.instant(), true))
                 .as("its pass in flight settles: a stall sends nothing twice").isOne();
         assertThat(RelayTestSupport.status(database.dsl(), first)).isEqualTo(OutboxStatus.PUBLISHED);

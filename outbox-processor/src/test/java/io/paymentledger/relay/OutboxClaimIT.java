@@ -2,6 +2,8 @@ package io.paymentledger.relay;
 
 import static io.paymentledger.db.jooq.Tables.OUTBOX_CLAIM;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
+import static io.paymentledger.relay.RelayTestSupport.SETTLEMENT_RULES;
+import static io.paymentledger.relay.RelayTestSupport.allPublished;
 import static io.paymentledger.relay.RelayTestSupport.insert;
 import static io.paymentledger.relay.RelayTestSupport.newAggregateId;
 import static io.paymentledger.relay.RelayTestSupport.status;
@@ -75,8 +77,8 @@ class OutboxClaimIT {
         store.endClaim(claim.id());
 
         assertThat(eventIds(store.claimBatch("relay-a", lanes("relay-a"), 100, now, now.plus(LEASE),
-                TopicRouting.AGGREGATE_TYPE, Set.of("Payment")))).as("aggregate-type routing leaves out by aggregate type")
-                .isEmpty();
+                TopicRouting.AGGREGATE_TYPE, Set.of("Payment"))))
+                .as("aggregate-type routing leaves out by aggregate type").isEmpty();
         assertThat(eventIds(claim("relay-a", now))).as("released: claimed in version order")
                 .containsExactly(held, behind, other);
     }
@@ -94,9 +96,9 @@ class OutboxClaimIT {
 
         OutboxRow row = stale.rows().get(0);
         Exception late = new IllegalStateException("late");
-        assertThat(store.settle(stale.id(), published(stale.rows(), afterExpiry), afterExpiry, true)).isZero();
-        assertThat(store.settle(stale.id(), Settlement.of(List.of(new PublishResult.RetryLater(row, late)), RULES,
-                afterExpiry), afterExpiry, true)).isZero();
+        assertThat(store.settle(stale.id(), allPublished(stale.rows(), afterExpiry), afterExpiry, true)).isZero();
+        assertThat(store.settle(stale.id(), Settlement.of(List.of(new PublishResult.RetryLater(row, late)),
+                SETTLEMENT_RULES, afterExpiry), afterExpiry, true)).isZero();
         assertThat(store.settle(stale.id(), dead(row, late, afterExpiry), afterExpiry, true)).isZero();
         assertThat(store.renewClaim(stale.id(), afterExpiry.plus(LEASE))).isFalse();
         assertThat(store.endClaim(stale.id())).isFalse();
@@ -106,7 +108,7 @@ class OutboxClaimIT {
         assertThat(database.dsl().select(OUTBOX_EVENT.ATTEMPTS).from(OUTBOX_EVENT)
                 .where(OUTBOX_EVENT.EVENT_ID.eq(event)).fetchOne(OUTBOX_EVENT.ATTEMPTS)).isZero();
 
-        assertThat(store.settle(takeover.id(), published(takeover.rows(), afterExpiry), afterExpiry, true))
+        assertThat(store.settle(takeover.id(), allPublished(takeover.rows(), afterExpiry), afterExpiry, true))
                 .isEqualTo(1);
         assertThat(status(database.dsl(), event)).isEqualTo(OutboxStatus.PUBLISHED);
     }
@@ -118,7 +120,7 @@ class OutboxClaimIT {
         PassStore.Claim claim = claim("relay-a", now);
         List<OutboxRow> publishedRow = claim.rows().stream().filter(row -> row.eventId().equals(published)).toList();
 
-        assertThat(store.settle(claim.id(), published(publishedRow, now), now, true)).isOne();
+        assertThat(store.settle(claim.id(), allPublished(publishedRow, now), now, true)).isOne();
 
         assertThat(status(database.dsl(), published)).isEqualTo(OutboxStatus.PUBLISHED);
         assertThat(database.dsl().fetchCount(OUTBOX_CLAIM)).as("claims left").isZero();
@@ -149,7 +151,7 @@ class OutboxClaimIT {
 
         assertThat(claim("relay-b", now).rows()).as("version 2 while version 1 is in flight").isEmpty();
 
-        assertThat(store.settle(first.id(), published(first.rows(), now), now, true)).isEqualTo(1);
+        assertThat(store.settle(first.id(), allPublished(first.rows(), now), now, true)).isEqualTo(1);
         assertThat(status(database.dsl(), head)).isEqualTo(OutboxStatus.PUBLISHED);
         assertThat(eventIds(claim("relay-b", now))).containsExactly(next);
     }
@@ -163,7 +165,7 @@ class OutboxClaimIT {
         PassStore.Claim claim = claim(deleting, "relay-a", now);
         List<OutboxRow> publishedRow = claim.rows().stream().filter(row -> row.eventId().equals(published)).toList();
 
-        assertThat(deleting.settle(claim.id(), published(publishedRow, now), now, true)).isOne();
+        assertThat(deleting.settle(claim.id(), allPublished(publishedRow, now), now, true)).isOne();
 
         assertThat(database.dsl().fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.EVENT_ID.eq(published))).as("its row")
                 .isZero();
@@ -182,24 +184,17 @@ class OutboxClaimIT {
         Instant afterExpiry = now.plus(LEASE).plusSeconds(1);
         PassStore.Claim takeover = claim(deleting, "relay-b", afterExpiry);
 
-        assertThat(deleting.settle(stale.id(), published(stale.rows(), afterExpiry), afterExpiry, true)).isZero();
+        assertThat(deleting.settle(stale.id(), allPublished(stale.rows(), afterExpiry), afterExpiry, true)).isZero();
         assertThat(status(database.dsl(), event)).isEqualTo(OutboxStatus.PENDING);
 
-        assertThat(deleting.settle(takeover.id(), published(takeover.rows(), afterExpiry), afterExpiry, true))
+        assertThat(deleting.settle(takeover.id(), allPublished(takeover.rows(), afterExpiry), afterExpiry, true))
                 .isOne();
         assertThat(database.dsl().fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.EVENT_ID.eq(event))).isZero();
     }
 
-    private static final Settlement.Rules RULES = new Settlement.Rules(5,
-            new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30)), () -> 0.5);
-
-    private static Settlement published(List<OutboxRow> rows, Instant at) {
-        return Settlement.of(rows.stream().<PublishResult>map(PublishResult.Published::new).toList(), RULES, at);
-    }
-
     private static Settlement dead(OutboxRow row, Exception error, Instant at) {
-        return Settlement.of(List.of(new PublishResult.Rejected(row, error)), RULES, at)
-                .afterDeadLetters(List.of(new PublishResult.Published(row)), RULES, at, at);
+        return Settlement.of(List.of(new PublishResult.Rejected(row, error)), SETTLEMENT_RULES, at)
+                .afterDeadLetters(List.of(new PublishResult.Published(row)), SETTLEMENT_RULES, at, at);
     }
 
     private PassStore.Claim claim(String instance, Instant at) {

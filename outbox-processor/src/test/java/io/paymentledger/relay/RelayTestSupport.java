@@ -118,6 +118,16 @@ final class RelayTestSupport {
                 new RelayMetrics(meters, config.instanceId()), new MissingTopics(), () -> lanes);
     }
 
+    /** Settlement rules for tests that settle by hand: 5 attempts, backoff 1-30 s, jitter fixed at 0.5. */
+    static final Settlement.Rules SETTLEMENT_RULES = new Settlement.Rules(5,
+            new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30)), () -> 0.5);
+
+    /** The settlement of a pass in which Kafka acknowledged every one of {@code rows}. */
+    static Settlement allPublished(java.util.List<OutboxRow> rows, Instant at) {
+        return Settlement.of(rows.stream().<PublishResult>map(PublishResult.Published::new).toList(),
+                SETTLEMENT_RULES, at);
+    }
+
     /** Frees the lanes {@code instance} leases, for the next relay of a test that shares the database. */
     static void releaseLanes(TestDatabase database, String instance) {
         new LaneStore(database.dsl()).release(instance, java.util.stream.IntStream.range(0, LaneStore.LANES)
