@@ -1,6 +1,7 @@
 package io.paymentledger.e2e;
 
 import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
+import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT_STATE;
 import static io.paymentledger.db.jooq.Tables.PAYMENT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -91,7 +92,8 @@ class PaymentStateProjectionIT {
                     Duration.ofMinutes(1), progress -> { });
             int events = database.dsl().fetchCount(OUTBOX_EVENT);
             await().atMost(WAIT).until(() -> stats.consumed() == events);
-            assertThat(database.dsl().fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.STATUS.ne(OutboxStatus.PUBLISHED)))
+            assertThat(database.dsl().fetchCount(OUTBOX_EVENT_STATE,
+                    OUTBOX_EVENT_STATE.STATE.ne(OutboxStatus.PUBLISHED)))
                     .isZero();
 
             int refed = refeedAQuarterShuffled();

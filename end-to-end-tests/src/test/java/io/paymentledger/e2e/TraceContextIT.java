@@ -2,6 +2,7 @@ package io.paymentledger.e2e;
 
 import static io.paymentledger.db.jooq.Tables.NOTIFICATION;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
+import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT_STATE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -144,8 +145,8 @@ class TraceContextIT {
 
         ConsumerRecord<String, byte[]> record = recordFor(paymentId);
         assertThat(header(record, "traceparent")).isEmpty();
-        assertThat(database.dsl().select(OUTBOX_EVENT.STATUS).from(OUTBOX_EVENT)
-                .where(OUTBOX_EVENT.EVENT_ID.eq(eventId)).fetchSingle(OUTBOX_EVENT.STATUS))
+        assertThat(database.dsl().select(OUTBOX_EVENT_STATE.STATE).from(OUTBOX_EVENT_STATE)
+                .where(OUTBOX_EVENT_STATE.EVENT_ID.eq(eventId)).fetchSingle(OUTBOX_EVENT_STATE.STATE))
                 .isEqualTo(OutboxStatus.PUBLISHED);
     }
 

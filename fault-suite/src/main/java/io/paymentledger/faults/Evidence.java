@@ -1,7 +1,7 @@
 package io.paymentledger.faults;
 
 import static io.paymentledger.db.jooq.Tables.NOTIFICATION;
-import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
+import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT_STATE;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -33,9 +33,10 @@ final class Evidence {
 
     static Verifier.Evidence collect(DSLContext dsl, String bootstrapServers, String ledgerTopic, String dlqTopic,
                                      String consumerGroup) {
-        List<Verifier.Committed> committed = dsl.select(OUTBOX_EVENT.EVENT_ID, OUTBOX_EVENT.AGGREGATE_TYPE,
-                        OUTBOX_EVENT.AGGREGATE_ID, OUTBOX_EVENT.AGGREGATE_VERSION, OUTBOX_EVENT.STATUS)
-                .from(OUTBOX_EVENT)
+        List<Verifier.Committed> committed = dsl.select(OUTBOX_EVENT_STATE.EVENT_ID,
+                        OUTBOX_EVENT_STATE.AGGREGATE_TYPE, OUTBOX_EVENT_STATE.AGGREGATE_ID,
+                        OUTBOX_EVENT_STATE.AGGREGATE_VERSION, OUTBOX_EVENT_STATE.STATE)
+                .from(OUTBOX_EVENT_STATE)
                 .fetch(r -> new Verifier.Committed(r.value1(), r.value2(), r.value3(), r.value4(), r.value5()));
         List<Verifier.Delivered> delivered = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : readAll(bootstrapServers, ledgerTopic)) {

@@ -1,7 +1,7 @@
 package io.paymentledger.faults;
 
 import static io.paymentledger.db.jooq.Tables.NOTIFICATION;
-import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
+import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT_STATE;
 
 import com.github.f4b6a3.ulid.UlidCreator;
 import io.paymentledger.outbox.OutboxEvent;
@@ -147,8 +147,9 @@ final class FaultSuite {
     }
 
     private static Map<String, Integer> counts(DSLContext dsl) {
-        return Map.of("pending", dsl.fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.STATUS.eq(OutboxStatus.PENDING)),
-                "published", dsl.fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.STATUS.eq(OutboxStatus.PUBLISHED)),
+        return Map.of("pending", dsl.fetchCount(OUTBOX_EVENT_STATE,
+                        OUTBOX_EVENT_STATE.STATE.in(OutboxStatus.PENDING, OutboxStatus.RETRYING)),
+                "published", dsl.fetchCount(OUTBOX_EVENT_STATE, OUTBOX_EVENT_STATE.STATE.eq(OutboxStatus.PUBLISHED)),
                 "notified", dsl.fetchCount(NOTIFICATION, NOTIFICATION.CONSUMER_GROUP.eq(GROUP)));
     }
 

@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
  */
 final class Verifier {
 
-    /** One {@code outbox_event} row as committed; {@code status} pending, published or dead. */
+    /** One {@code outbox_event} row as committed; {@code status} its state in {@code outbox_event_state}. */
     record Committed(String eventId, String aggregateType, String aggregateId, long version, String status) {
     }
 

@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
 /**
  * The time window a reconciliation checks: outbox rows published (or dead-lettered) in {@code [from, to)}, against
  * the records Kafka timestamped in {@code [from - slack, to + slack)}. The slack covers the gap between the relay's
- * send (the record's timestamp) and its write of {@code published_at}.
+ * send (the record's timestamp) and the row's time (its {@code published_at}, or when it occurred for a row published by
+ * position): it must cover how far the relay lags behind commits.
  */
 public record ReconcileWindow(Instant from, Instant to, Duration slack) {
     private static final Pattern DURATION = Pattern.compile("^(\\d{1,9})([smhd])$");

@@ -1,11 +1,13 @@
 package io.paymentledger.reconcile;
 
 import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
+import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT_STATE;
 import static org.jooq.impl.DSL.count;
 import static org.jooq.impl.DSL.max;
 import static org.jooq.impl.DSL.rowNumber;
 import static org.jooq.impl.DSL.selectOne;
 
+import io.paymentledger.db.jooq.tables.OutboxEventState;
 import io.paymentledger.outbox.OutboxStatus;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,7 +41,9 @@ import org.jooq.impl.SQLDataType;
  *   <li>{@code order_anomalies}: per aggregate within a partition, a first delivery of a version below one that
  *       came before it.</li>
  * </ul>
- * It reads the row state the relay records ({@code status}, {@code published_at}, {@code dead_lettered_at}).
+ * It reads each row's state from the view {@code outbox_event_state}. A row published by position carries no publish
+ * time, so it counts in the window it occurred in ({@code occurred_at}); one published from the retry set, or
+ * dead-lettered, in the window of its {@code published_at} or {@code dead_lettered_at}.
  */
 public final class Reconciliation {
     private static final Table<Record> SEEN = DSL.table(DSL.name("reconcile_record"));
@@ -55,6 +59,10 @@ public final class Reconciliation {
     private static final Field<Boolean> DEAD_LETTER = seen("dead_letter", SQLDataType.BOOLEAN);
     private static final List<Field<?>> COLUMNS = List.of(EVENT_ID, TOPIC, PARTITION, OFFSET, AGGREGATE_TYPE,
             AGGREGATE_ID, AGGREGATE_VERSION, TIMESTAMP, DEAD_LETTER);
+
+    private static final OutboxEventState ROW = OUTBOX_EVENT_STATE;
+    /** When a row was published: by the retry set, {@code published_at}; by position, when it occurred. */
+    private static final Field<OffsetDateTime> PUBLISHED_AT = DSL.coalesce(ROW.PUBLISHED_AT, ROW.OCCURRED_AT);
 
     private final DSLContext dsl;
     private final KafkaRecords kafka;
@@ -104,15 +112,15 @@ public final class Reconciliation {
                     .execute();
             Instant unknownFrom = later(window.from(), clock.instant().minus(retention));
             Map<String, Category> findings = new LinkedHashMap<>();
-            findings.put("missing_from_kafka", missing(tx, window, OutboxStatus.PUBLISHED, OUTBOX_EVENT.PUBLISHED_AT,
-                    false, limit));
-            findings.put("missing_from_dlq", missing(tx, window, OutboxStatus.DEAD, OUTBOX_EVENT.DEAD_LETTERED_AT,
-                    true, limit));
+            findings.put("missing_from_kafka", missing(tx, window, OutboxStatus.PUBLISHED, PUBLISHED_AT, false,
+                    limit));
+            findings.put("missing_from_dlq", missing(tx, window, OutboxStatus.DEAD, ROW.DEAD_LETTERED_AT, true,
+                    limit));
             findings.put("unknown_to_database", unknown(tx, window, unknownFrom, limit));
             findings.put("duplicates", duplicates(tx, limit));
             findings.put("order_anomalies", orderAnomalies(tx, limit));
-            return new Report(window, topics, rowsIn(tx, window, OutboxStatus.PUBLISHED, OUTBOX_EVENT.PUBLISHED_AT),
-                    rowsIn(tx, window, OutboxStatus.DEAD, OUTBOX_EVENT.DEAD_LETTERED_AT),
+            return new Report(window, topics, rowsIn(tx, window, OutboxStatus.PUBLISHED, PUBLISHED_AT),
+                    rowsIn(tx, window, OutboxStatus.DEAD, ROW.DEAD_LETTERED_AT),
                     tx.fetchCount(SEEN, DEAD_LETTER.isFalse()), tx.fetchCount(SEEN, DEAD_LETTER.isTrue()),
                     unknownFrom, findings);
         });
@@ -127,23 +135,23 @@ public final class Reconciliation {
         insert.execute();
     }
 
-    private static long rowsIn(DSLContext tx, ReconcileWindow window, String status, Field<OffsetDateTime> at) {
-        return tx.fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.STATUS.eq(status).and(in(at, window.from(), window.to())));
+    private static long rowsIn(DSLContext tx, ReconcileWindow window, String state, Field<OffsetDateTime> at) {
+        return tx.fetchCount(ROW, ROW.STATE.eq(state).and(in(at, window.from(), window.to())));
     }
 
     /** Rows of {@code status} whose {@code at} is in the window, and that no record of the right topic holds. */
     private static Category missing(DSLContext tx, ReconcileWindow window, String status, Field<OffsetDateTime> at,
                                     boolean deadLetter, int limit) {
-        Condition missing = OUTBOX_EVENT.STATUS.eq(status).and(in(at, window.from(), window.to()))
-                .andNotExists(selectOne().from(SEEN).where(EVENT_ID.eq(OUTBOX_EVENT.EVENT_ID))
+        Condition missing = ROW.STATE.eq(status).and(in(at, window.from(), window.to()))
+                .andNotExists(selectOne().from(SEEN).where(EVENT_ID.eq(ROW.EVENT_ID))
                         .and(DEAD_LETTER.eq(deadLetter)));
-        List<Finding> examples = tx.select(OUTBOX_EVENT.EVENT_ID, OUTBOX_EVENT.AGGREGATE_TYPE,
-                        OUTBOX_EVENT.AGGREGATE_ID, OUTBOX_EVENT.AGGREGATE_VERSION, at, OUTBOX_EVENT.EVENT_TYPE)
-                .from(OUTBOX_EVENT).where(missing).orderBy(at, OUTBOX_EVENT.ID).limit(limit)
+        List<Finding> examples = tx.select(ROW.EVENT_ID, ROW.AGGREGATE_TYPE, ROW.AGGREGATE_ID, ROW.AGGREGATE_VERSION,
+                        at, ROW.EVENT_TYPE)
+                .from(ROW).where(missing).orderBy(at, ROW.ID).limit(limit)
                 .fetch(r -> new Finding(r.value1(), r.value2() + "/" + r.value3(), r.value4(), r.value6() + " "
                         + status + " at " + r.value5().toInstant() + " but not on " + (deadLetter ? "the DLQ"
                         : "its topic")));
-        return new Category(tx.fetchCount(OUTBOX_EVENT, missing), examples);
+        return new Category(tx.fetchCount(ROW, missing), examples);
     }
 
     private static Category unknown(DSLContext tx, ReconcileWindow window, Instant from, int limit) {

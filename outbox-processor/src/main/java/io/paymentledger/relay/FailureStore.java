@@ -3,12 +3,14 @@ package io.paymentledger.relay;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
 import static io.paymentledger.outbox.OutboxStatus.DEAD;
 import static io.paymentledger.outbox.OutboxStatus.PENDING;
+import static io.paymentledger.outbox.OutboxStatus.RETRYING;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record3;
@@ -18,9 +20,9 @@ import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
 /**
- * The failure path's writes to {@code outbox_event}: attempts, errors, retry times, dead rows. Only failed rows pay for
- * them, and only inside the transaction that settles a batch ({@link ClaimStore#settle}), so they are fenced by its
- * claim like every change.
+ * The failure path's writes to {@code outbox_event}: the retry set ({@code status = 'retrying'}) with attempts, errors
+ * and retry times, and dead rows. Only failed or held rows pay for them, and only inside the transaction that settles a
+ * page ({@link CursorStore#settle}), so they are fenced by its lanes' epochs like every change.
  */
 final class FailureStore {
     private FailureStore() {
@@ -33,21 +35,40 @@ final class FailureStore {
         }
         Table<Record3<Long, String, OffsetDateTime>> failed = failures(retries.stream()
                 .map(r -> failureRow(r.failure(), r.nextAttemptAt())).toList());
-        return recordFailures(tx, failed, now,
-                Map.of(OUTBOX_EVENT.NEXT_ATTEMPT_AT, failed.field("next_attempt_at", OffsetDateTime.class)));
+        return recordFailures(tx, failed, now, Map.of(OUTBOX_EVENT.STATUS, RETRYING,
+                OUTBOX_EVENT.NEXT_ATTEMPT_AT, failed.field("next_attempt_at", OffsetDateTime.class)));
     }
 
     /**
-     * Releases rows of {@code claim} until {@code until} without counting an attempt: their dead-letter topic is
-     * missing, which is no fault of theirs. Runs inside the settling transaction, fenced by its claim.
+     * Moves batch rows that were not sent, or were released without an attempt (an outage, held behind an earlier
+     * failure of their aggregate, a missing topic), to the retry set, due at once: the lane's cursor passes them, and
+     * the retry set sends them in their aggregate's order.
+     */
+    static int hold(DSLContext tx, Collection<Long> ids, Instant now) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        return tx.update(OUTBOX_EVENT)
+                .set(OUTBOX_EVENT.STATUS, RETRYING)
+                .set(OUTBOX_EVENT.NEXT_ATTEMPT_AT, OutboxRows.utc(now))
+                .where(OUTBOX_EVENT.ID.eq(DSL.any(ids.toArray(Long[]::new))))
+                .and(OUTBOX_EVENT.STATUS.eq(PENDING))
+                .execute();
+    }
+
+    /**
+     * Puts rows in the retry set until {@code until} without counting an attempt: their dead-letter topic is missing,
+     * which is no fault of theirs. Runs inside the settling transaction.
      */
     static int postpone(DSLContext tx, Collection<Long> ids, Instant until) {
         if (ids.isEmpty()) {
             return 0;
         }
         return tx.update(OUTBOX_EVENT)
+                .set(OUTBOX_EVENT.STATUS, RETRYING)
                 .set(OUTBOX_EVENT.NEXT_ATTEMPT_AT, OutboxRows.utc(until))
-                .where(ClaimStore.pendingAmong(ids))
+                .where(OUTBOX_EVENT.ID.eq(DSL.any(ids.toArray(Long[]::new))))
+                .and(unsettled())
                 .execute();
     }
 
@@ -65,7 +86,7 @@ final class FailureStore {
 
     /**
      * One statement for a set of failed rows: counts the attempt, stores each row's error, stamps the failure times,
-     * and sets {@code outcome} (retry time, or dead). Runs inside the settling transaction, fenced by its claim.
+     * and sets {@code outcome} (retry time, or dead). Runs inside the settling transaction.
      */
     private static int recordFailures(DSLContext tx, Table<Record3<Long, String, OffsetDateTime>> failed,
                                       Instant now, Map<? extends Field<?>, ?> outcome) {
@@ -78,8 +99,13 @@ final class FailureStore {
                 .set(OUTBOX_EVENT.LAST_FAILURE_AT, OutboxRows.utc(now))
                 .from(failed)
                 .where(OUTBOX_EVENT.ID.eq(failed.field("id", Long.class)))
-                .and(OUTBOX_EVENT.STATUS.eq(PENDING))
+                .and(unsettled())
                 .execute();
+    }
+
+    /** Rows not yet published or dead: new ones (pending) and the retry set's. */
+    private static Condition unsettled() {
+        return OUTBOX_EVENT.STATUS.in(PENDING, RETRYING);
     }
 
     /** A row of the failures table: the row's id, its error text, and a time (next attempt, or now). */

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,13 +17,15 @@ import org.slf4j.LoggerFactory;
  * backlog snapshot behind the relay's gauges (every {@link #BACKLOG_INTERVAL}, or less often when a huge backlog makes
  * it slow, see {@link #backlogDelay}) and retention (published rows older than {@code OUTBOX_RETENTION_HOURS} are
  * deleted in batches of {@value #RETENTION_BATCH}, each its own short transaction, so no long lock is ever held; with
- * {@code OUTBOX_RETENTION_HOURS=0} the relay deletes rows as it publishes them, and retention only clears what an
- * earlier setting kept), and the missing topics: each is asked about every {@link MissingTopics#RECHECK_INTERVAL} and
+ * {@code OUTBOX_RETENTION_HOURS=0} every {@link #PROMPT_RETENTION_INTERVAL}, as soon as every lane's cursor passed them),
+ * and the missing topics: each is asked about every {@link MissingTopics#RECHECK_INTERVAL} and
  * released once it exists, their held rows are counted with the backlog, and the heartbeat reports them.
  */
 final class Housekeeping {
     static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
     static final Duration RETENTION_INTERVAL = Duration.ofMinutes(1);
+    /** How often retention runs with {@code OUTBOX_RETENTION_HOURS=0}: delivered rows go within seconds. */
+    static final Duration PROMPT_RETENTION_INTERVAL = Duration.ofSeconds(1);
     static final Duration BACKLOG_INTERVAL = Duration.ofSeconds(5);
     /** A snapshot may take at most 1/(1 + this) of the time: it reads every unsettled row. */
     static final int BACKLOG_WAIT_PER_WORK = 9;
@@ -39,6 +42,7 @@ final class Housekeeping {
     private final MissingTopics missing;
     private final TopicRecheck topics;
     private final LaneLeases lanes;
+    private final IntSupplier rowsInFlight;
     private final Instant startedAt;
     private ScheduledExecutorService executor;
     /** Heartbeats and lane leases on their own thread: a long retention or backlog run must not let leases expire. */
@@ -52,7 +56,7 @@ final class Housekeeping {
 
     Housekeeping(InstanceStore instances, RetentionStore retention, Operations operations, RelayConfig config,
                  Clock clock, CircuitBreaker breaker, RelayListener listener, MissingTopics missing,
-                 TopicRecheck topics, LaneLeases lanes) {
+                 TopicRecheck topics, LaneLeases lanes, IntSupplier rowsInFlight) {
         this.instances = instances;
         this.retention = retention;
         this.operations = operations;
@@ -63,6 +67,7 @@ final class Housekeeping {
         this.missing = missing;
         this.topics = topics;
         this.lanes = lanes;
+        this.rowsInFlight = rowsInFlight;
         this.startedAt = clock.instant();
     }
 
@@ -80,8 +85,9 @@ final class Housekeeping {
                 LaneLeases.BALANCE_INTERVAL.toMillis(), LaneLeases.BALANCE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         executor = daemon("outbox-relay-housekeeping");
         scheduleBacklog(Duration.ZERO);
+        Duration retentionInterval = config.deletesPublishedRows() ? PROMPT_RETENTION_INTERVAL : RETENTION_INTERVAL;
         executor.scheduleWithFixedDelay(() -> safely("retention", this::deleteExpired), 0,
-                RETENTION_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+                retentionInterval.toMillis(), TimeUnit.MILLISECONDS);
         executor.scheduleWithFixedDelay(() -> safely("missing topics check", this::recheckTopics),
                 MissingTopics.RECHECK_INTERVAL.toMillis(), MissingTopics.RECHECK_INTERVAL.toMillis(),
                 TimeUnit.MILLISECONDS);
@@ -140,7 +146,7 @@ final class Housekeeping {
         Operations.Status status = operations.status(now);
         listener.backlog(new RelayListener.Backlog(status.pending(), status.oldestPendingAge().toMillis() / 1000.0,
                 status.retrying(), status.dead(), status.parkedAggregates(), status.liveInstances().size(),
-                instances.claimsHeld(config.instanceId(), now)));
+                rowsInFlight.getAsInt()));
         Set<String> heldKeys = missing.routingKeys();
         if (!heldKeys.isEmpty()) {
             missing.countRows(operations.pendingByRoutingKey(config.routing(), heldKeys));
@@ -158,7 +164,7 @@ final class Housekeeping {
             total += deleted;
         } while (deleted == RETENTION_BATCH && !Thread.currentThread().isInterrupted());
         if (total > 0) {
-            log.info("Retention: deleted {} rows published before {}", total, cutoff);
+            log.info("Retention: deleted {} published rows older than {}", total, cutoff);
         }
         return total;
     }

@@ -1,18 +1,15 @@
 package io.paymentledger.relay;
 
-import static io.paymentledger.db.jooq.Tables.OUTBOX_CLAIM;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_RELAY_INSTANCE;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.paymentledger.schemas.Json;
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
-import org.jooq.impl.DSL;
 
-/** The live relay instances ({@code outbox_relay_instance}): heartbeats, sign-off, and the claims each holds. */
+/** The live relay instances ({@code outbox_relay_instance}): heartbeats and sign-off. */
 final class InstanceStore {
     private final DSLContext dsl;
 
@@ -49,17 +46,6 @@ final class InstanceStore {
                     .put("since", topic.since().toString()).put("rows_held", topic.rowsHeld());
         }
         return JSONB.valueOf(array.toString());
-    }
-
-    /** How many rows {@code instance} holds in unexpired claims at {@code now}. */
-    int claimsHeld(String instance, Instant now) {
-        return dsl.select(DSL.coalesce(DSL.sum(DSL.cardinality(OUTBOX_CLAIM.OUTBOX_IDS)), DSL.inline(BigDecimal.ZERO)))
-                .from(OUTBOX_CLAIM)
-                .where(OUTBOX_CLAIM.INSTANCE_ID.eq(instance))
-                .and(OUTBOX_CLAIM.CLAIMED_UNTIL.gt(OutboxRows.utc(now)))
-                .fetchSingle()
-                .value1()
-                .intValue();
     }
 
     /** Removes a stopped instance from the live list. */

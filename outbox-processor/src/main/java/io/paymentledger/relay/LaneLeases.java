@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,8 +15,8 @@ import org.slf4j.LoggerFactory;
  * The lanes this instance leases, kept to its share. Housekeeping calls {@link #balance} every
  * {@link #BALANCE_INTERVAL}: it renews the leases, gives up lanes over this instance's share when others joined, and
  * takes free or expired lanes up to its share. Leases last {@link #LEASE} and instances count as live for as long, so
- * a dead instance's lanes are taken over within {@code LEASE + BALANCE_INTERVAL} (6 s) (its rows in flight when its
- * claims expire), and one that stops releases its lanes as it signs off.
+ * a dead instance's lanes are taken over within {@code LEASE + BALANCE_INTERVAL} (6 s), going on from their cursors,
+ * and one that stops releases its lanes as it signs off.
  */
 final class LaneLeases {
     private static final Logger log = LoggerFactory.getLogger(LaneLeases.class);
@@ -31,6 +32,16 @@ final class LaneLeases {
     private boolean forgotEarlierRun;
     private Instant lastBalance;
     private volatile Runnable onAcquired = () -> { };
+    private volatile Gate gate = (lanes, release) -> {
+        release.accept(lanes);
+        return lanes;
+    };
+
+    /** Where lanes are given up: a store with pages in flight gives up only its idle lanes (see {@link #gate}). */
+    interface Gate {
+        /** Runs {@code release} with those of {@code lanes} that may be given up now and returns them. */
+        Set<Integer> releaseIdle(Set<Integer> lanes, Consumer<Set<Integer>> release);
+    }
 
     LaneLeases(LaneStore store, String instance, Clock clock, RelayListener listener) {
         this.store = store;
@@ -42,6 +53,14 @@ final class LaneLeases {
     /** Runs {@code action} whenever a balance acquired lanes (the relay wakes a worker: their rows may be waiting). */
     void onAcquired(Runnable action) {
         onAcquired = action;
+    }
+
+    /**
+     * Gives up lanes only through {@code gate}: a lane with a page in flight stays until that page is settled (the next
+     * balance gives it up), so a rebalance never makes a page's settlement fail and its rows go out twice.
+     */
+    void gate(Gate gate) {
+        this.gate = gate;
     }
 
     /** The lanes leased now, each with its epoch. */
@@ -70,11 +89,17 @@ final class LaneLeases {
         int live = store.liveInstances(instance, now, LEASE);
         LaneBalance plan = LaneBalance.plan(LaneStore.LANES, live, kept.keySet());
         if (!plan.release().isEmpty()) {
+            Map<Integer, Long> before = Map.copyOf(kept);
             plan.release().forEach(kept::remove);
             held = Map.copyOf(kept);
-            store.release(instance, plan.release());
-            log.info("Released lanes {}: {} live relay instances, a share of {} lanes each", plan.release(), live,
-                    LaneBalance.share(LaneStore.LANES, live));
+            Set<Integer> released = gate.releaseIdle(new TreeSet<>(plan.release()),
+                    lanes -> store.release(instance, lanes));
+            plan.release().stream().filter(lane -> !released.contains(lane))
+                    .forEach(lane -> kept.put(lane, before.get(lane)));
+            if (!released.isEmpty()) {
+                log.info("Released lanes {}: {} live relay instances, a share of {} lanes each", released, live,
+                        LaneBalance.share(LaneStore.LANES, live));
+            }
         }
         Map<Integer, Long> acquired = store.acquire(instance, plan.acquire(), now, now.plus(LEASE));
         if (!acquired.isEmpty()) {

@@ -1,6 +1,5 @@
 package io.paymentledger.relay;
 
-import static io.paymentledger.db.jooq.Tables.OUTBOX_CLAIM;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_LANE;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_RELAY_INSTANCE;
 
@@ -54,10 +53,10 @@ final class LaneStore {
 
     /**
      * Takes up to {@code max} lanes that are free or whose lease ran out before {@code now}, each at its next epoch,
-     * until {@code until}. The claims of an instance whose lease ran out stay: if it only stalled (a database cut, a
-     * long pause) it settles them as usual, so a blip sends nothing twice; if it died, they expire after the claim
-     * timeout like any claim and their rows are sent again. Until then those rows, and the later versions of their
-     * aggregates, wait: claims exclude the rows of every live claim, whoever holds the lane.
+     * until {@code until}. The new owner goes on from the lane's cursor: the page the old owner had in flight is sent
+     * again (consumers drop duplicates by event id), and the old owner's settlement of it changes nothing, because
+     * it is fenced by the epoch this bumps. A lease that ran out but was not taken is renewed by its owner as usual
+     * (see {@link #renew}), so a blip sends nothing twice.
      */
     Map<Integer, Long> acquire(String instance, int max, Instant now, Instant until) {
         if (max <= 0) {
@@ -99,13 +98,13 @@ final class LaneStore {
             }
         });
         byOwner.forEach((owner, lanes) -> log.warn("Took over lanes {} from relay {}, whose lease ran out (it died or "
-                + "stalled); its claims in flight end when they expire", lanes, owner));
+                + "stalled); going on from their cursors, its page in flight is sent again", lanes, owner));
     }
 
     /**
      * Lets go of what an earlier run of {@code instance} (same {@code OUTBOX_INSTANCE_ID}, killed before it could sign
-     * off) left behind: its lanes become free and its claims are deleted, so a restarted relay need not wait for its
-     * own old leases and claims to run out. Called once, before this run has leased or claimed anything.
+     * off) left behind: its lanes become free, so a restarted relay need not wait for its own old leases to run out.
+     * Called once, before this run has leased anything.
      */
     void forgetEarlierRun(String instance) {
         dsl.transaction(tx -> {
@@ -114,10 +113,9 @@ final class LaneStore {
                     .setNull(OUTBOX_LANE.LEASE_UNTIL)
                     .where(OUTBOX_LANE.OWNER.eq(instance))
                     .execute();
-            int claims = tx.dsl().deleteFrom(OUTBOX_CLAIM).where(OUTBOX_CLAIM.INSTANCE_ID.eq(instance)).execute();
-            if (lanes > 0 || claims > 0) {
-                log.warn("An earlier run of relay {} left {} lanes leased and {} claims; freed them (its rows in flight "
-                        + "are sent again, consumers drop duplicates by event_id)", instance, lanes, claims);
+            if (lanes > 0) {
+                log.warn("An earlier run of relay {} left {} lanes leased; freed them (its pages in flight are sent "
+                        + "again, consumers drop duplicates by event_id)", instance, lanes);
             }
         });
     }
@@ -161,7 +159,7 @@ final class LaneStore {
     }
 
     @SuppressWarnings("unchecked")
-    private static Condition leases(String instance, Map<Integer, Long> held) {
+    static Condition leases(String instance, Map<Integer, Long> held) {
         Row2<Short, Long>[] pairs = held.entrySet().stream()
                 .map(e -> DSL.row(e.getKey().shortValue(), e.getValue())).toArray(Row2[]::new);
         return OUTBOX_LANE.OWNER.eq(instance).and(DSL.row(OUTBOX_LANE.LANE, OUTBOX_LANE.EPOCH).in(pairs));

@@ -17,9 +17,9 @@ import org.slf4j.MDC;
 
 /**
  * The topics this relay found missing, and whose rows it therefore holds: like an outage scoped to one topic, no
- * attempt is spent and nothing is dead-lettered. While a topic is here its rows are left out of every claim (by the
- * {@code event_type} or {@code aggregate_type} values that route to it), so the other topics flow and the held rows
- * cost nothing; per-aggregate order holds because an aggregate's later versions wait behind its held head. Housekeeping
+ * attempt is spent and nothing is dead-lettered. While a topic is here its rows wait in the retry set, never sent
+ * (by the {@code event_type} or {@code aggregate_type} values that route to it), so the other topics flow;
+ * per-aggregate order holds because an aggregate's later versions wait behind its held head. Housekeeping
  * asks the cluster about each one every {@link #RECHECK_INTERVAL} and releases it once it exists. Thread-safe.
  */
 final class MissingTopics {
@@ -86,7 +86,7 @@ final class MissingTopics {
         return topics.values().stream().sorted(Comparator.comparing(Topic::topic)).toList();
     }
 
-    /** The routing keys of every held topic: claims leave out the rows they route. */
+    /** The routing keys of every held topic: passes hold the rows they route instead of sending them. */
     Set<String> routingKeys() {
         Set<String> keys = new HashSet<>();
         topics.values().forEach(topic -> keys.addAll(topic.routingKeys()));

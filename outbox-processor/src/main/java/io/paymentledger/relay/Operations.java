@@ -1,12 +1,13 @@
 package io.paymentledger.relay;
 
-import static io.paymentledger.db.jooq.Tables.OUTBOX_CLAIM;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
+import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT_STATE;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_LANE;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_RELAY_INSTANCE;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.paymentledger.db.jooq.Routines;
 import io.paymentledger.db.jooq.tables.records.OutboxEventRecord;
 import io.paymentledger.outbox.OutboxStatus;
 import io.paymentledger.schemas.Json;
@@ -39,7 +40,7 @@ final class Operations {
 
     /** The outbox at a glance. */
     record Status(long pending, Duration oldestPendingAge, long retrying, long dead, long parkedAggregates,
-                  List<Instance> liveInstances, List<HeldClaim> claims, List<Lane> lanes) {
+                  List<Instance> liveInstances, List<Lane> lanes) {
         /** The lanes {@code instance} leases, in order. */
         List<Integer> lanesOf(String instance) {
             return lanes.stream().filter(lane -> instance.equals(lane.owner()) && !lane.expired()).map(Lane::lane)
@@ -76,18 +77,13 @@ final class Operations {
     }
 
     /**
-     * A relay pass's claim: the rows it is sending. An expired one is taken over by the next claim of any relay;
-     * its rows are sent again.
+     * A lane's lease: its owner (null while free) until {@code leaseUntil}, at {@code epoch}, and its cursor: the
+     * snapshot up to which it is delivered, and the batch in progress ({@code batchUpto} null between batches) read up
+     * to id {@code batchAfter}. An expired lease is taken over by the next instance that balances its lanes (within a
+     * second), which goes on from the cursor.
      */
-    record HeldClaim(long claimId, String instanceId, int rows, Instant claimedAt, Instant claimedUntil,
-                     boolean expired) {
-    }
-
-    /**
-     * A lane's lease: its owner (null while free) until {@code leaseUntil}, at {@code epoch}. An expired one is taken
-     * over by the next instance that balances its lanes (within a second); its owner's claims are then deleted.
-     */
-    record Lane(int lane, String owner, long epoch, Instant leaseUntil, boolean expired) {
+    record Lane(int lane, String owner, long epoch, Instant leaseUntil, boolean expired, String delivered,
+                String batchUpto, Long batchAfter) {
     }
 
     /** A relay instance seen recently. */
@@ -103,33 +99,57 @@ final class Operations {
                    int attempts, String lastError, Instant deadLetteredAt, boolean parked) {
     }
 
+    /**
+     * The outbox at {@code now}. Rows not delivered yet are the retry set's and the new rows the lanes' cursors have not
+     * passed; those are found from the oldest transaction any cursor may still wait for, so the count reads only the
+     * rows since then, not the published history.
+     */
     Status status(Instant now) {
-        var pending = OUTBOX_EVENT.STATUS.eq(OutboxStatus.PENDING);
-        var counts = dsl.select(
-                        DSL.count().filterWhere(pending),
-                        DSL.min(OUTBOX_EVENT.OCCURRED_AT).filterWhere(pending),
-                        DSL.count().filterWhere(pending.and(OUTBOX_EVENT.ATTEMPTS.gt(0))),
-                        DSL.count().filterWhere(OUTBOX_EVENT.STATUS.eq(OutboxStatus.DEAD)),
+        var failures = dsl.select(
+                        DSL.count().filterWhere(OUTBOX_EVENT.STATUS.eq(DSL.inline(OutboxStatus.RETRYING))),
+                        DSL.min(OUTBOX_EVENT.OCCURRED_AT).filterWhere(
+                                OUTBOX_EVENT.STATUS.eq(DSL.inline(OutboxStatus.RETRYING))),
+                        DSL.count().filterWhere(OUTBOX_EVENT.STATUS.eq(DSL.inline(OutboxStatus.DEAD))),
                         DSL.countDistinct(OUTBOX_EVENT.AGGREGATE_TYPE, OUTBOX_EVENT.AGGREGATE_ID)
                                 .filterWhere(OUTBOX_EVENT.PARKED.isTrue()))
                 .from(OUTBOX_EVENT)
-                .where(OUTBOX_EVENT.STATUS.ne(OutboxStatus.PUBLISHED))
-                .fetchOne();
-        OffsetDateTime oldest = counts.value2();
+                .where(OUTBOX_EVENT.STATUS.in(DSL.inline(OutboxStatus.RETRYING), DSL.inline(OutboxStatus.DEAD)))
+                .fetchSingle();
+        var undelivered = dsl.select(DSL.count(), DSL.min(OUTBOX_EVENT_STATE.OCCURRED_AT))
+                .from(OUTBOX_EVENT_STATE)
+                .where(notPassedByEveryCursor())
+                .and(OUTBOX_EVENT_STATE.STATE.eq(DSL.inline(OutboxStatus.PENDING)))
+                .fetchSingle();
+        OffsetDateTime oldest = earliest(failures.value2(), undelivered.value2());
         List<Instance> instances = dsl.selectFrom(OUTBOX_RELAY_INSTANCE)
                 .where(OUTBOX_RELAY_INSTANCE.HEARTBEAT_AT.gt(OutboxRows.utc(now.minus(LIVE_WITHIN))))
                 .orderBy(OUTBOX_RELAY_INSTANCE.INSTANCE_ID)
                 .fetch(r -> new Instance(r.getInstanceId(), r.getStartedAt().toInstant(),
                         r.getHeartbeatAt().toInstant(), r.getCircuitState(),
                         missingTopics(r.getInstanceId(), r.getMissingTopics())));
-        return new Status(counts.value1(), oldest == null ? Duration.ZERO : Duration.between(oldest.toInstant(), now),
-                counts.value3(), counts.value4(), counts.value5(), instances, claims(now), lanes(now));
+        return new Status(undelivered.value1() + failures.value1(),
+                oldest == null ? Duration.ZERO : Duration.between(oldest.toInstant(), now),
+                failures.value1(), failures.value3(), failures.value4(), instances, lanes(now));
+    }
+
+    /**
+     * Rows whose transaction is not older than every lane cursor's snapshot: a row of an older one was passed by every
+     * cursor. An index range over {@code outbox_event.tx_id}.
+     */
+    private static Condition notPassedByEveryCursor() {
+        return OUTBOX_EVENT_STATE.TX_ID.ge(DSL.select(DSL.min(Routines.outboxSnapshotXmin(OUTBOX_LANE.DELIVERED)))
+                .from(OUTBOX_LANE).<Long>asField());
+    }
+
+    private static OffsetDateTime earliest(OffsetDateTime a, OffsetDateTime b) {
+        return a == null ? b : b == null || a.isBefore(b) ? a : b;
     }
 
     private List<Lane> lanes(Instant now) {
         return dsl.selectFrom(OUTBOX_LANE).orderBy(OUTBOX_LANE.LANE).fetch(r -> new Lane(r.getLane(), r.getOwner(),
                 r.getEpoch(), r.getLeaseUntil() == null ? null : r.getLeaseUntil().toInstant(),
-                r.getLeaseUntil() != null && r.getLeaseUntil().toInstant().isBefore(now)));
+                r.getLeaseUntil() != null && r.getLeaseUntil().toInstant().isBefore(now), r.getDelivered(),
+                r.getBatchUpto(), r.getBatchAfter()));
     }
 
     private static List<MissingTopic> missingTopics(String instance, JSONB json) {
@@ -146,30 +166,33 @@ final class Operations {
         }
     }
 
-    /** Pending rows per value of the routing column, for the values in {@code keys} (the held topics' rows). */
+    /**
+     * Rows not delivered yet per value of the routing column, for the values in {@code keys} (the held topics' rows):
+     * those in the retry set, and the new ones the lanes' cursors have not passed.
+     */
     Map<String, Long> pendingByRoutingKey(TopicRouting routing, Set<String> keys) {
         if (keys.isEmpty()) {
             return Map.of();
         }
-        Field<String> column = ClaimStore.routingColumn(routing);
+        Field<String> column = routing == TopicRouting.EVENT_TYPE ? OUTBOX_EVENT_STATE.EVENT_TYPE
+                : OUTBOX_EVENT_STATE.AGGREGATE_TYPE;
+        Field<String> tableColumn = CursorStore.routingColumn(routing);
         Map<String, Long> counts = new HashMap<>();
-        dsl.select(column, DSL.count()).from(OUTBOX_EVENT)
-                .where(OUTBOX_EVENT.STATUS.eq(DSL.inline(OutboxStatus.PENDING)))
+        dsl.select(column, DSL.count()).from(OUTBOX_EVENT_STATE)
+                .where(notPassedByEveryCursor())
+                .and(OUTBOX_EVENT_STATE.STATE.eq(DSL.inline(OutboxStatus.PENDING)))
                 .and(column.eq(DSL.any(keys.toArray(String[]::new))))
                 .groupBy(column)
                 .fetch()
-                .forEach(r -> counts.put(r.value1(), r.value2().longValue()));
+                .forEach(r -> counts.merge(r.value1(), r.value2().longValue(), Long::sum));
+        dsl.select(tableColumn, DSL.count()).from(OUTBOX_EVENT)
+                .where(OUTBOX_EVENT.STATUS.in(DSL.inline(OutboxStatus.RETRYING), DSL.inline(OutboxStatus.DEAD)))
+                .and(OUTBOX_EVENT.STATUS.eq(DSL.inline(OutboxStatus.RETRYING)))
+                .and(tableColumn.eq(DSL.any(keys.toArray(String[]::new))))
+                .groupBy(tableColumn)
+                .fetch()
+                .forEach(r -> counts.merge(r.value1(), r.value2().longValue(), Long::sum));
         return counts;
-    }
-
-    /** Every claim, oldest first: a few per relay instance (one per worker's pass). */
-    private List<HeldClaim> claims(Instant now) {
-        return dsl.select(OUTBOX_CLAIM.CLAIM_ID, OUTBOX_CLAIM.INSTANCE_ID, DSL.cardinality(OUTBOX_CLAIM.OUTBOX_IDS),
-                        OUTBOX_CLAIM.CLAIMED_AT, OUTBOX_CLAIM.CLAIMED_UNTIL)
-                .from(OUTBOX_CLAIM)
-                .orderBy(OUTBOX_CLAIM.CLAIM_ID)
-                .fetch(r -> new HeldClaim(r.value1(), r.value2(), r.value3(), r.value4().toInstant(),
-                        r.value5().toInstant(), r.value5().toInstant().isBefore(now)));
     }
 
     List<DeadRow> deadRows(int limit) {
@@ -187,7 +210,8 @@ final class Operations {
     }
 
     /**
-     * Re-queues the given dead rows with attempts reset; all or nothing.
+     * Re-queues the given dead rows with attempts reset, in the retry set (which sends each aggregate's rows in version
+     * order); all or nothing.
      *
      * @throws IllegalArgumentException naming every id that is unknown or not dead (then nothing changes)
      */
@@ -218,7 +242,7 @@ final class Operations {
 
     private static int requeue(DSLContext dsl, Condition which, Instant now) {
         return dsl.update(OUTBOX_EVENT)
-                .set(OUTBOX_EVENT.STATUS, OutboxStatus.PENDING)
+                .set(OUTBOX_EVENT.STATUS, OutboxStatus.RETRYING)
                 .set(OUTBOX_EVENT.PARKED, false)
                 .set(OUTBOX_EVENT.ATTEMPTS, 0)
                 .setNull(OUTBOX_EVENT.FIRST_FAILURE_AT)

@@ -27,7 +27,7 @@ final class OperatorCommands {
 
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = "Pending rows, oldest pending age, retrying, dead, parked aggregates, live relay instances, "
-                    + "claims in flight, missing topics whose rows are held.")
+                    + "lane cursors, missing topics whose rows are held.")
     static final class Status implements Callable<Integer> {
         @ParentCommand
         RelayMain main;
@@ -55,7 +55,6 @@ final class OperatorCommands {
                             ranges(status.lanesOf(instance.instanceId())));
                 }
                 printLanes(out, status.lanes());
-                printClaims(out, status.claims());
                 printMissingTopics(out, status.missingTopics());
             }
             out.flush();
@@ -67,6 +66,9 @@ final class OperatorCommands {
             List<Operations.Lane> expired = lanes.stream().filter(Operations.Lane::expired).toList();
             out.printf("lanes:              %d (free %s, expired %s)%n", lanes.size(), ranges(free),
                     ranges(expired.stream().map(Operations.Lane::lane).toList()));
+            List<Integer> reading = lanes.stream().filter(l -> l.batchUpto() != null).map(Operations.Lane::lane)
+                    .toList();
+            out.printf("  batches being read in pages: lanes %s%n", ranges(reading));
             for (Operations.Lane lane : expired) {
                 out.printf("  lane %d  %s  epoch %d  lease ran out %s: the next balance (within a second) takes it "
                         + "over%n", lane.lane(), lane.owner(), lane.epoch(), lane.leaseUntil());
@@ -92,16 +94,6 @@ final class OperatorCommands {
             return String.join(",", parts);
         }
 
-        private static void printClaims(PrintWriter out, List<Operations.HeldClaim> claims) {
-            out.printf("claims:             %d (%d rows)%n", claims.size(),
-                    claims.stream().mapToInt(Operations.HeldClaim::rows).sum());
-            for (Operations.HeldClaim claim : claims) {
-                out.printf("  claim %d  %s  %d rows  claimed %s  until %s%s%n", claim.claimId(), claim.instanceId(),
-                        claim.rows(), claim.claimedAt(), claim.claimedUntil(),
-                        claim.expired() ? "  EXPIRED: the next claim takes its rows over, they are sent again" : "");
-            }
-        }
-
         private static void printMissingTopics(PrintWriter out, List<Operations.MissingTopic> topics) {
             out.printf("missing topics:     %d%s%n", topics.size(), topics.isEmpty() ? ""
                     : " (their rows are held, no attempt spent; create the topic and delivery resumes)");
@@ -118,6 +110,9 @@ final class OperatorCommands {
             map.put("epoch", lane.epoch());
             map.put("lease_until", lane.leaseUntil() == null ? null : lane.leaseUntil().toString());
             map.put("expired", lane.expired());
+            map.put("delivered", lane.delivered());
+            map.put("batch_upto", lane.batchUpto());
+            map.put("batch_after", lane.batchAfter());
             return map;
         }
 
@@ -133,9 +128,6 @@ final class OperatorCommands {
                     "started_at", i.startedAt().toString(), "heartbeat_at", i.heartbeatAt().toString(),
                     "lanes", status.lanesOf(i.instanceId()))).toList());
             map.put("lanes", status.lanes().stream().map(OperatorCommands.Status::lane).toList());
-            map.put("claims", status.claims().stream().map(c -> Map.of("claim_id", c.claimId(),
-                    "instance_id", c.instanceId(), "rows", c.rows(), "claimed_at", c.claimedAt().toString(),
-                    "claimed_until", c.claimedUntil().toString(), "expired", c.expired())).toList());
             map.put("missing_topics", status.missingTopics().stream().map(t -> Map.of("topic", t.topic(),
                     "rows_held", t.rowsHeld(), "since", t.since().toString(), "instances", t.instances(),
                     "reason", t.reason())).toList());

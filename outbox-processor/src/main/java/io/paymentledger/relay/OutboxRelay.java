@@ -4,7 +4,11 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.paymentledger.config.KafkaPassThrough;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
@@ -15,13 +19,13 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * One relay pass: claim a batch in the lanes this instance leases (short transaction; per aggregate a run of its
- * next versions to send), publish it (no transaction open), decide every row's outcome in one pure step
- * ({@link Settlement}), send the dead letters it calls for, and apply it in one write fenced by the claim
- * ({@link PassStore#settle}), which also ends the claim and releases the rows left pending. A crash between publishing
- * and settling leaves the rows pending and claimed until the claim expires or the lane is taken over, so they are sent
- * again: at-least-once, never lost. Broker outages go through the circuit breaker and spend no attempts; so does a
- * missing topic, whose rows are left out of claims until it exists ({@link MissingTopics}).
+ * One relay pass: claim a page in the lanes this instance leases (short transaction: the next page of the lanes'
+ * batch, and the due heads of the retry set), publish it in rounds (no transaction open; {@link Rounds}), decide every
+ * row's outcome in one pure step ({@link Settlement}), send the dead letters it calls for, and apply it in one write
+ * fenced by the lanes' epochs ({@link PassStore#settle}): the lanes' cursors move past the page, and only the rows that
+ * failed or were held are written. A crash between publishing and settling leaves the cursors where they were, so the
+ * page is sent again: at-least-once, never lost. Broker outages go through the circuit breaker and spend no attempts;
+ * so does a missing topic, whose rows wait in the retry set until it exists ({@link MissingTopics}).
  */
 final class OutboxRelay {
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
@@ -97,7 +101,7 @@ final class OutboxRelay {
     private Exception publishAndSettle(PassStore.Claim claim) throws InterruptedException {
         boolean settled = false;
         try {
-            List<PublishResult> results = publisher.publish(claim.rows());
+            List<PublishResult> results = publishInRounds(claim.rows());
             Settlement settlement = Settlement.of(results, rules, clock.instant());
             logOrderAnomalies(results);
             logRetries(settlement.retries());
@@ -116,6 +120,36 @@ final class OutboxRelay {
                 endClaim(claim);
             }
         }
+    }
+
+    /**
+     * Publishes {@code rows} round by round ({@link Rounds}); an aggregate whose row failed in a round has its rows of
+     * later rounds held (not sent), so its order holds. Returns one result per row, in the rows' order.
+     */
+    private List<PublishResult> publishInRounds(List<OutboxRow> rows) throws InterruptedException {
+        PublishResult[] results = new PublishResult[rows.size()];
+        Set<AggregateKey> failed = new HashSet<>();
+        for (List<Integer> round : Rounds.of(rows, config.routing() == TopicRouting.EVENT_TYPE)) {
+            List<Integer> sending = new ArrayList<>(round.size());
+            for (int i : round) {
+                if (failed.contains(rows.get(i).aggregate())) {
+                    results[i] = new PublishResult.Held(rows.get(i));
+                } else {
+                    sending.add(i);
+                }
+            }
+            if (sending.isEmpty()) {
+                continue;
+            }
+            List<PublishResult> sent = publisher.publish(sending.stream().map(rows::get).toList());
+            for (int j = 0; j < sent.size(); j++) {
+                results[sending.get(j)] = sent.get(j);
+                if (!(sent.get(j) instanceof PublishResult.Published)) {
+                    failed.add(sent.get(j).row().aggregate());
+                }
+            }
+        }
+        return Arrays.asList(results);
     }
 
     private void settle(PassStore.Claim claim, Settlement settlement) {

@@ -76,15 +76,16 @@ public final class Relay implements AutoCloseable {
         KafkaPublisher publisher = KafkaPublisher.create(config, missing, clock);
         publisher.bindMetrics(meters);
         DSLContext dsl = Database.dsl(dataSource);
-        ClaimStore claims = new ClaimStore(dsl, config.deletesPublishedRows() ? ClaimStore.PublishedRows.DELETE
-                : ClaimStore.PublishedRows.KEEP);
+        CursorStore pages = new CursorStore(dsl);
         CircuitBreaker breaker = circuitBreaker(config.circuit(), meters);
         RelayMetrics metrics = new RelayMetrics(meters, config.instanceId());
         LaneLeases lanes = new LaneLeases(new LaneStore(dsl), config.instanceId(), clock, metrics);
-        OutboxRelay relay = new OutboxRelay(claims, publisher, new DeadLetters(EventSchemas.load(), config.instanceId()),
+        lanes.gate(pages::releaseIdle);
+        OutboxRelay relay = new OutboxRelay(pages, publisher, new DeadLetters(EventSchemas.load(), config.instanceId()),
                 breaker, config, clock, () -> ThreadLocalRandom.current().nextDouble(), metrics, missing, lanes::held);
         Housekeeping housekeeping = new Housekeeping(new InstanceStore(dsl), new RetentionStore(dsl),
-                new Operations(dsl), config, clock, breaker, metrics, missing, publisher.topics()::recheck, lanes);
+                new Operations(dsl), config, clock, breaker, metrics, missing, publisher.topics()::recheck, lanes,
+                pages::rowsInFlight);
         Relay wired = new Relay(relay, publisher, breaker, housekeeping, missing, config);
         lanes.onAcquired(wired::wakeUp);
         return wired;
@@ -225,8 +226,9 @@ public final class Relay implements AutoCloseable {
 
     /**
      * Stops claiming and lets the in-flight pass finish: its sends end within the claim timeout (the producer's
-     * timeouts are derived from it) and its outcomes are recorded, so nothing stays claimed. Past {@code timeout}
-     * the worker is interrupted and its rows stay claimed until the claim expires, then are sent again. Finally
+     * timeouts are derived from it) and its outcomes are recorded, so its lanes' cursors move past it. Past
+     * {@code timeout} the worker is interrupted and its page is not acknowledged: it is sent again by whoever takes the
+     * lanes (consumers drop the duplicates by event id). Finally
      * the producer is closed, which flushes what it holds.
      */
     public void stop(Duration timeout) throws InterruptedException {
@@ -235,7 +237,8 @@ public final class Relay implements AutoCloseable {
         wakeUp();
         wakeUps.release(workers.size());
         if (!workers.isEmpty() && !stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            log.warn("Relay pass did not finish within {}; its rows stay claimed until their claim expires", timeout);
+            log.warn("Relay pass did not finish within {}; its page was not acknowledged and will be sent again",
+                    timeout);
             workers.forEach(Thread::interrupt);
         }
         publisher.close();

@@ -12,7 +12,7 @@ interface RelayListener {
     RelayListener NONE = new RelayListener() {
     };
 
-    /** The outbox as one query sees it: every instance's rows, plus the claims this instance holds. */
+    /** The outbox as the status queries see it: every instance's rows, plus the rows this instance is sending. */
     record Backlog(double pending, double oldestPendingAgeSeconds, double retrying, double dead,
                    double parkedAggregates, double liveInstances, double claimsHeld) {
         static final Backlog UNKNOWN = new Backlog(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,

@@ -74,11 +74,11 @@ class BrokerOutageIT {
     }
 
     private static int published() {
-        return database.dsl().fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.STATUS.eq(OutboxStatus.PUBLISHED));
+        return RelayTestSupport.countIn(database.dsl(), OutboxStatus.PUBLISHED);
     }
 
     private static int dead() {
-        return database.dsl().fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.STATUS.eq(OutboxStatus.DEAD));
+        return RelayTestSupport.countIn(database.dsl(), OutboxStatus.DEAD);
     }
 
     private static int attemptsSpent() {

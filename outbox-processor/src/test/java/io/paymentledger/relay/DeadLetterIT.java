@@ -129,7 +129,7 @@ class DeadLetterIT {
             for (int pass = 0; pass < 3; pass++) {
                 relay.runOnce();
             }
-            assertThat(status(database.dsl(), blocked)).isEqualTo(OutboxStatus.PENDING);
+            assertThat(status(database.dsl(), blocked)).as("held behind the parked row").isEqualTo(OutboxStatus.RETRYING);
             assertThat(row(dead).getParked()).isTrue();
             assertThat(operator("status", "--json")).contains("\"parked_aggregates\":1");
 

@@ -1,6 +1,7 @@
 package io.paymentledger.relay;
 
 import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
+import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT_STATE;
 import static io.paymentledger.relay.RelayTestSupport.insert;
 import static io.paymentledger.relay.RelayTestSupport.newAggregateId;
 import static io.paymentledger.relay.RelayTestSupport.status;
@@ -76,8 +77,8 @@ class DeliveryIT {
             relay.start();
             await().atMost(Duration.ofSeconds(60)).until(() -> OutboxStatus.PUBLISHED.equals(status(database.dsl(), other))
                     && relay.missingTopics().contains(topics.topic("paymentcaptured")));
-            assertThat(status(database.dsl(), first)).isEqualTo(OutboxStatus.PENDING);
-            assertThat(status(database.dsl(), second)).isEqualTo(OutboxStatus.PENDING);
+            assertThat(status(database.dsl(), first)).as("waiting in the retry set").isEqualTo(OutboxStatus.RETRYING);
+            assertThat(status(database.dsl(), second)).as("held behind it").isEqualTo(OutboxStatus.RETRYING);
             assertThat(row(first).getAttempts()).isZero();
             assertThat(row(second).getAttempts()).isZero();
 
@@ -103,8 +104,8 @@ class DeliveryIT {
             }
         }
         try (Relay relay = relay("by-aggregate", Map.of("OUTBOX_TOPIC_ROUTING", "aggregate-type"))) {
-            runUntil(relay, () -> database.dsl().fetchCount(OUTBOX_EVENT,
-                    OUTBOX_EVENT.AGGREGATE_ID.in(aggregates).and(OUTBOX_EVENT.STATUS.eq(OutboxStatus.PUBLISHED))) == 200);
+            runUntil(relay, () -> database.dsl().fetchCount(OUTBOX_EVENT_STATE, OUTBOX_EVENT_STATE.AGGREGATE_ID
+                    .in(aggregates).and(OUTBOX_EVENT_STATE.STATE.eq(OutboxStatus.PUBLISHED))) == 200);
         }
         Map<String, List<Long>> versions = new HashMap<>();
         for (ConsumerRecord<String, byte[]> record : kafka.readFromBeginning("payment", 200, Duration.ofSeconds(30))) {
@@ -129,7 +130,8 @@ class DeliveryIT {
         Map<String, String> env = Map.of("KAFKA_TOPIC_PREFIX", topics.topicPrefix(), "OUTBOX_RETENTION_HOURS", "0",
                 "OUTBOX_TOPIC_ROUTING", "aggregate-type", "OUTBOX_BATCH_SIZE", "7");
         try (Relay relay = relay("delete-on-publish", env)) {
-            runUntil(relay, () -> database.dsl().fetchCount(OUTBOX_EVENT,
+            relay.start();
+            await().atMost(Duration.ofSeconds(60)).until(() -> database.dsl().fetchCount(OUTBOX_EVENT,
                     OUTBOX_EVENT.AGGREGATE_ID.in(aggregates)) == 0);
         }
         Map<String, List<Long>> versions = new HashMap<>();

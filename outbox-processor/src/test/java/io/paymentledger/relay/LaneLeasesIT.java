@@ -12,6 +12,7 @@ import io.paymentledger.testsupport.TestInfrastructure;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +25,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Lane leases on the real database, with instances balanced by hand on one clock the test moves: they split the
- * lanes evenly, rebalance when one joins or leaves, take over a dead one's lanes and rows in flight within 10 s, and
- * an instance that lost its lanes claims nothing more in them.
+ * lanes evenly, rebalance when one joins or leaves (a lane with a page in flight only once it is settled), take over a
+ * dead one's lanes and its page in flight within 10 s, and an instance that lost its lanes reads nothing more in them
+ * and its settlement changes nothing.
  */
 class LaneLeasesIT {
     private static final Duration CLAIM = Duration.ofSeconds(30);
@@ -38,13 +40,13 @@ class LaneLeasesIT {
     private final Map<LaneLeases, String> ids = new IdentityHashMap<>();
     private TestDatabase database;
     private InstanceStore instances;
-    private ClaimStore claims;
+    /** Each instance's own store, as each relay process has one. */
+    private final Map<String, CursorStore> stores = new HashMap<>();
 
     @BeforeEach
     void newDatabase() {
         database = TestInfrastructure.get().newDatabase("lanes");
         instances = new InstanceStore(database.dsl());
-        claims = new ClaimStore(database.dsl());
     }
 
     @AfterEach
@@ -83,7 +85,7 @@ class LaneLeasesIT {
         balance(a, b, a, b);
         Map<Integer, Long> bLanes = b.held();
         String row = insertInLanes(bLanes.keySet());
-        PassStore.Claim inFlight = claims.claimBatch("relay-b", bLanes, 100, clock.instant(),
+        PassStore.Claim inFlight = store("relay-b").claimBatch("relay-b", bLanes, 100, clock.instant(),
                 clock.instant().plus(DEFAULT_CLAIM_TIMEOUT), TopicRouting.EVENT_TYPE, Set.of());
         assertThat(eventIds(inFlight)).containsExactly(row);
 
@@ -93,7 +95,7 @@ class LaneLeasesIT {
             clock.advance(LaneLeases.BALANCE_INTERVAL);
             heartbeat("relay-a");
             a.balance();
-            takenOver = eventIds(claims.claimBatch("relay-a", a.held(), 100, clock.instant(),
+            takenOver = eventIds(store("relay-a").claimBatch("relay-a", a.held(), 100, clock.instant(),
                     clock.instant().plus(CLAIM), TopicRouting.EVENT_TYPE, Set.of()));
         }
 
@@ -103,13 +105,14 @@ class LaneLeasesIT {
     }
 
     @Test
-    void anInstanceThatLostItsLanesClaimsNothingMoreInThemAndSettlesWhatItHadInFlight() {
+    void aFencedStaleInstanceReadsNothingMoreInItsLostLanesAndItsSettlementChangesNothing() {
         LaneLeases stale = instance("relay-stale");
         stale.balance();
         Map<Integer, Long> staleLanes = stale.held();
         String first = insertInLanes(staleLanes.keySet());
-        PassStore.Claim inFlight = claims.claimBatch("relay-stale", staleLanes, 100, clock.instant(),
+        PassStore.Claim inFlight = store("relay-stale").claimBatch("relay-stale", staleLanes, 100, clock.instant(),
                 clock.instant().plus(CLAIM), TopicRouting.EVENT_TYPE, Set.of());
+        assertThat(eventIds(inFlight)).containsExactly(first);
 
         clock.advance(LaneLeases.LEASE.plusSeconds(1));
         LaneLeases taker = instance("relay-taker");
@@ -117,17 +120,45 @@ class LaneLeasesIT {
         assertThat(taker.held()).hasSize(32);
         String second = insertInLanes(staleLanes.keySet());
 
-        assertThat(claims.claimBatch("relay-stale", staleLanes, 100, clock.instant(), clock.instant().plus(CLAIM),
-                TopicRouting.EVENT_TYPE, Set.of()).rows()).as("a claim with the lost leases").isEmpty();
-        assertThat(eventIds(claims.claimBatch("relay-taker", taker.held(), 100, clock.instant(),
-                clock.instant().plus(CLAIM), TopicRouting.EVENT_TYPE, Set.of())))
-                .as("not the row in the stale instance's live claim").containsExactly(second);
-        Settlement published = RelayTestSupport.allPublished(inFlight.rows(), clock.instant());
-        assertThat(claims.settle(inFlight.id(), published, clock.instant(), true))
-                .as("its pass in flight settles: a stall sends nothing twice").isOne();
+        assertThat(store("relay-stale").claimBatch("relay-stale", staleLanes, 100, clock.instant(),
+                clock.instant().plus(CLAIM), TopicRouting.EVENT_TYPE, Set.of()).rows())
+                .as("a claim with the lost leases").isEmpty();
+        Settlement stalePublished = RelayTestSupport.allPublished(inFlight.rows(), clock.instant());
+        assertThat(store("relay-stale").settle(inFlight.id(), stalePublished, clock.instant(), true))
+                .as("the stale instance's settlement is fenced").isZero();
+        PassStore.Claim goingOn = store("relay-taker").claimBatch("relay-taker", taker.held(), 100,
+                clock.instant(), clock.instant().plus(CLAIM), TopicRouting.EVENT_TYPE, Set.of());
+        assertThat(eventIds(goingOn)).as("the taker goes on from the cursor the stale instance never moved")
+                .containsExactly(first, second);
+        assertThat(RelayTestSupport.status(database.dsl(), first)).isEqualTo(OutboxStatus.PENDING);
+        store("relay-taker").settle(goingOn.id(), RelayTestSupport.allPublished(goingOn.rows(), clock.instant()),
+                clock.instant(), true);
         assertThat(RelayTestSupport.status(database.dsl(), first)).isEqualTo(OutboxStatus.PUBLISHED);
+        assertThat(RelayTestSupport.status(database.dsl(), second)).isEqualTo(OutboxStatus.PUBLISHED);
         stale.balance();
         assertThat(stale.held()).as("after its next balance").isEmpty();
+    }
+
+    @Test
+    void aRebalanceKeepsALaneWithAPageInFlightUntilThePageIsSettled() {
+        LaneLeases a = instance("relay-a");
+        a.gate(store("relay-a")::releaseIdle);
+        a.balance();
+        String row = insertInLanes(a.held().keySet());
+        PassStore.Claim inFlight = store("relay-a").claimBatch("relay-a", a.held(), 100, clock.instant(),
+                clock.instant().plus(CLAIM), TopicRouting.EVENT_TYPE, Set.of());
+        assertThat(eventIds(inFlight)).containsExactly(row);
+
+        LaneLeases b = instance("relay-b");
+        balance(b, a, b);
+        assertThat(a.held()).as("every lane has the page in flight: none is given up").hasSize(32);
+        assertThat(store("relay-a").settle(inFlight.id(),
+                RelayTestSupport.allPublished(inFlight.rows(), clock.instant()), clock.instant(), true)).isOne();
+        balance(a, b);
+
+        assertThat(a.held()).hasSize(16);
+        assertThat(b.held()).hasSize(16);
+        assertThat(RelayTestSupport.status(database.dsl(), row)).isEqualTo(OutboxStatus.PUBLISHED);
     }
 
     @Test
@@ -138,9 +169,9 @@ class LaneLeasesIT {
         List<String> aggregates = IntStream.range(0, 200).mapToObj(i -> newAggregateId()).toList();
         List<String> written = RelayTestSupport.insertMany(database.dsl(), aggregates, 1);
 
-        List<String> claimedByA = eventIds(claims.claimBatch("relay-a", a.held(), 500, clock.instant(),
+        List<String> claimedByA = eventIds(store("relay-a").claimBatch("relay-a", a.held(), 500, clock.instant(),
                 clock.instant().plus(CLAIM), TopicRouting.EVENT_TYPE, Set.of()));
-        List<String> claimedByB = eventIds(claims.claimBatch("relay-b", b.held(), 500, clock.instant(),
+        List<String> claimedByB = eventIds(store("relay-b").claimBatch("relay-b", b.held(), 500, clock.instant(),
                 clock.instant().plus(CLAIM), TopicRouting.EVENT_TYPE, Set.of()));
 
         assertThat(claimedByA).isNotEmpty().allSatisfy(event -> assertThat(a.held()).containsKey(laneOf(event)));
@@ -155,6 +186,10 @@ class LaneLeasesIT {
         LaneLeases leases = new LaneLeases(new LaneStore(database.dsl()), id, clock, RelayListener.NONE);
         ids.put(leases, id);
         return leases;
+    }
+
+    private CursorStore store(String instance) {
+        return stores.computeIfAbsent(instance, i -> new CursorStore(database.dsl()));
     }
 
     private void heartbeat(String id) {

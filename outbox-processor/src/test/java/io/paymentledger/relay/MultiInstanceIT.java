@@ -1,7 +1,6 @@
 package io.paymentledger.relay;
 
-import static io.paymentledger.db.jooq.Tables.OUTBOX_CLAIM;
-import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
+import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT_STATE;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_LANE;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_RELAY_INSTANCE;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -34,8 +32,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Two relay instances on one database: a packaged relay process and one in this JVM. In steady state nothing is
  * published twice, order per aggregate holds, the lanes are split evenly and both instances publish; when the process
- * is killed (SIGKILL) with rows claimed, another instance takes its lanes and rows over within 10 s, and order per
- * aggregate still holds.
+ * is killed (SIGKILL) in the middle of a backlog, another instance takes its lanes over and delivers its next rows
+ * within 10 s, going on from the lanes' cursors, and order per aggregate still holds.
  */
 class MultiInstanceIT {
     private static TestDatabase database;
@@ -90,20 +88,21 @@ class MultiInstanceIT {
             inJvm.close();
             List<String> backlog = RelayTestSupport.insertMany(database.dsl(),
                     RelayTestSupport.newAggregateIds(2_000), 10);
-            // A pass ends its claim as soon as it has recorded its outcomes, so the process is frozen to read what
-            // it holds and killed while frozen: the rows read are exactly the rows it dies holding.
+            // The process is killed in the middle of the backlog: once it has delivered some of it, it is frozen
+            // and killed while frozen, so the rows read as not delivered are exactly those it dies without.
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
-                    .until(() -> claimedWhileSuspended(process), held -> !held.isEmpty());
+                    .until(() -> published() > steady.size());
+            process.suspend();
+            List<Long> orphaned = undelivered(200);
             process.kill();
             process.awaitExit(10);
-            List<Long> orphaned = claimedBy("relay-process");
-            assertThat(orphaned).as("rows the killed relay held").isNotEmpty();
+            assertThat(orphaned).as("rows the killed relay had not delivered").isNotEmpty();
 
             try (Relay takeOver = Relay.create(RelayTestSupport.config(database, kafka, "relay-in-jvm-2", routing),
                     database.dataSource(), Clock.systemUTC())) {
                 takeOver.start();
-                await().atMost(Duration.ofSeconds(10)).until(() -> database.dsl().fetchCount(OUTBOX_EVENT,
-                        OUTBOX_EVENT.ID.in(orphaned).and(OUTBOX_EVENT.STATUS.eq(OutboxStatus.PUBLISHED)))
+                await().atMost(Duration.ofSeconds(10)).until(() -> database.dsl().fetchCount(OUTBOX_EVENT_STATE,
+                        OUTBOX_EVENT_STATE.ID.in(orphaned).and(OUTBOX_EVENT_STATE.STATE.eq(OutboxStatus.PUBLISHED)))
                         == orphaned.size());
                 await().atMost(Duration.ofSeconds(120)).until(() -> published() == steady.size() + backlog.size());
                 assertThat(lanesByOwner()).isEqualTo(Map.of("relay-in-jvm-2", LaneStore.LANES));
@@ -147,26 +146,15 @@ class MultiInstanceIT {
     }
 
     private static int published() {
-        return database.dsl().fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.STATUS.eq(OutboxStatus.PUBLISHED));
+        return RelayTestSupport.countIn(database.dsl(), OutboxStatus.PUBLISHED);
     }
 
-    /** Freezes the relay process and returns the rows it holds; resumes it when it holds none. */
-    private static List<Long> claimedWhileSuspended(JarProcess process) {
-        process.suspend();
-        List<Long> held = claimedBy("relay-process");
-        if (held.isEmpty()) {
-            process.resume();
-        }
-        return held;
-    }
-
-    /** The pending rows in the claims of {@code instance}. */
-    private static List<Long> claimedBy(String instance) {
-        List<Long> claimed = database.dsl().select(OUTBOX_CLAIM.OUTBOX_IDS).from(OUTBOX_CLAIM)
-                .where(OUTBOX_CLAIM.INSTANCE_ID.eq(instance))
-                .fetch(OUTBOX_CLAIM.OUTBOX_IDS).stream().flatMap(Arrays::stream).toList();
-        return database.dsl().select(OUTBOX_EVENT.ID).from(OUTBOX_EVENT)
-                .where(OUTBOX_EVENT.ID.in(claimed)).and(OUTBOX_EVENT.STATUS.eq(OutboxStatus.PENDING))
-                .fetch(OUTBOX_EVENT.ID);
+    /** The first {@code limit} rows, by id, not delivered yet. */
+    private static List<Long> undelivered(int limit) {
+        return database.dsl().select(OUTBOX_EVENT_STATE.ID).from(OUTBOX_EVENT_STATE)
+                .where(OUTBOX_EVENT_STATE.STATE.in(OutboxStatus.PENDING, OutboxStatus.RETRYING))
+                .orderBy(OUTBOX_EVENT_STATE.ID)
+                .limit(limit)
+                .fetch(OUTBOX_EVENT_STATE.ID);
     }
 }

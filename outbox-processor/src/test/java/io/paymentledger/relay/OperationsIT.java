@@ -70,14 +70,15 @@ class OperationsIT {
         insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
         String retrying = insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
         String dead = insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
-        database.dsl().update(OUTBOX_EVENT).set(OUTBOX_EVENT.ATTEMPTS, 2)
+        database.dsl().update(OUTBOX_EVENT).set(OUTBOX_EVENT.STATUS, OutboxStatus.RETRYING)
+                .set(OUTBOX_EVENT.ATTEMPTS, 2)
                 .set(OUTBOX_EVENT.NEXT_ATTEMPT_AT, DSL.currentOffsetDateTime().plus(1))
                 .where(OUTBOX_EVENT.EVENT_ID.eq(retrying)).execute();
         database.dsl().update(OUTBOX_EVENT).set(OUTBOX_EVENT.STATUS, OutboxStatus.DEAD).set(OUTBOX_EVENT.PARKED, true)
                 .where(OUTBOX_EVENT.EVENT_ID.eq(dead)).execute();
         database.dsl().update(OUTBOX_EVENT)
                 .set(OUTBOX_EVENT.OCCURRED_AT, OutboxRows.utc(Instant.now().minus(Duration.ofMinutes(5))))
-                .where(OUTBOX_EVENT.STATUS.eq(OutboxStatus.PENDING)).execute();
+                .where(OUTBOX_EVENT.STATUS.in(OutboxStatus.PENDING, OutboxStatus.RETRYING)).execute();
 
         RelayConfig config = RelayTestSupport.config(database, kafka, "status-relay",
                 Map.of("OUTBOX_POLL_INTERVAL_SECONDS", "3600", "OUTBOX_BATCH_SIZE", "1"));
@@ -101,29 +102,30 @@ class OperationsIT {
         assertThat(status.get("parked_aggregates").asLong()).isEqualTo(1);
         assertThat(status.get("oldest_pending_age_seconds").asDouble()).isGreaterThanOrEqualTo(299);
         assertThat(status.get("live_instances")).isEmpty();
-        assertThat(status.get("claims")).isEmpty();
         assertThat(operator("status")).contains("pending:            2").contains("dead:               1");
     }
 
     @Test
-    void statusListsClaimsInFlightAndMarksExpiredOnes() throws Exception {
+    void statusShowsEachLanesCursorAndTheBatchInProgress() throws Exception {
         database.dsl().deleteFrom(OUTBOX_EVENT).execute();
-        insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
+        String first = insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
         insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
         Instant now = Instant.now();
-        PassStore.Claim claim = new ClaimStore(database.dsl()).claimBatch("status-relay",
-                RelayTestSupport.ownAllLanes(database, "status-relay"), 10, now, now.minusSeconds(1),
+        CursorStore pages = new CursorStore(database.dsl());
+        Map<Integer, Long> lanes = RelayTestSupport.ownAllLanes(database, "status-relay");
+        PassStore.Claim claim = pages.claimBatch("status-relay", lanes, 1, now, now.plusSeconds(10),
                 TopicRouting.EVENT_TYPE, Set.of());
+        pages.settle(claim.id(), RelayTestSupport.allPublished(claim.rows(), now), now, false);
 
-        JsonNode claims = statusJson().get("claims");
+        JsonNode lane = statusJson().get("lanes").get(0);
 
-        assertThat(claims).hasSize(1);
-        assertThat(claims.get(0).get("claim_id").asLong()).isEqualTo(claim.id());
-        assertThat(claims.get(0).get("instance_id").asText()).isEqualTo("status-relay");
-        assertThat(claims.get(0).get("rows").asInt()).isEqualTo(2);
-        assertThat(claims.get(0).get("expired").asBoolean()).as("claimed until a second ago").isTrue();
-        assertThat(operator("status")).contains("claims:             1 (2 rows)")
-                .contains("claim " + claim.id() + "  status-relay  2 rows").contains("EXPIRED");
+        assertThat(lane.get("delivered").asText()).as("a txid_snapshot").matches("\\d+:\\d+:[\\d,]*");
+        assertThat(lane.get("batch_upto").asText()).as("one page of two read").matches("\\d+:\\d+:[\\d,]*");
+        assertThat(lane.get("batch_after").asLong()).isEqualTo(database.dsl().select(OUTBOX_EVENT.ID)
+                .from(OUTBOX_EVENT).where(OUTBOX_EVENT.EVENT_ID.eq(first)).fetchSingle().value1());
+        assertThat(status(database.dsl(), first)).isEqualTo(OutboxStatus.PUBLISHED);
+        assertThat(statusJson().get("pending").asLong()).isEqualTo(1);
+        RelayTestSupport.releaseLanes(database, "status-relay");
     }
 
     private static JsonNode statusJson() throws Exception {

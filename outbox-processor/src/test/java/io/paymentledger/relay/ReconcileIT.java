@@ -1,6 +1,7 @@
 package io.paymentledger.relay;
 
 import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
+import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT_STATE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -47,8 +48,8 @@ class ReconcileIT {
         List<String> events = RelayTestSupport.insertMany(database.dsl(), RelayTestSupport.newAggregateIds(40), 3);
         try (Relay relay = Relay.create(RelayConfig.fromEnv(new Env(env)), database.dataSource(), Clock.systemUTC())) {
             relay.start();
-            await().atMost(Duration.ofSeconds(60)).until(() -> database.dsl().fetchCount(OUTBOX_EVENT,
-                    OUTBOX_EVENT.STATUS.eq(OutboxStatus.PUBLISHED)) == events.size());
+            await().atMost(Duration.ofSeconds(60)).until(() -> RelayTestSupport.countIn(database.dsl(),
+                    OutboxStatus.PUBLISHED) == events.size());
         }
     }
 
@@ -73,9 +74,9 @@ class ReconcileIT {
                 RelayTestSupport.payload(aggregate));
         markPublished(first);
         markPublished(second);
-        String duplicated = database.dsl().select(OUTBOX_EVENT.EVENT_ID).from(OUTBOX_EVENT)
-                .where(OUTBOX_EVENT.STATUS.eq(OutboxStatus.PUBLISHED)).orderBy(OUTBOX_EVENT.ID).limit(1)
-                .fetchSingle(OUTBOX_EVENT.EVENT_ID);
+        String duplicated = database.dsl().select(OUTBOX_EVENT_STATE.EVENT_ID).from(OUTBOX_EVENT_STATE)
+                .where(OUTBOX_EVENT_STATE.STATE.eq(OutboxStatus.PUBLISHED)).orderBy(OUTBOX_EVENT_STATE.ID).limit(1)
+                .fetchSingle(OUTBOX_EVENT_STATE.EVENT_ID);
         String duplicatedAggregate = database.dsl().select(OUTBOX_EVENT.AGGREGATE_ID).from(OUTBOX_EVENT)
                 .where(OUTBOX_EVENT.EVENT_ID.eq(duplicated)).fetchSingle(OUTBOX_EVENT.AGGREGATE_ID);
         String unknown = RelayTestSupport.newAggregateIds(1).get(0);

@@ -57,7 +57,7 @@ class RedriveIT {
                 .contains("re-queued 2 dead row(s)");
 
         for (String eventId : List.of(first, second)) {
-            assertThat(status(database.dsl(), eventId)).isEqualTo(OutboxStatus.PENDING);
+            assertThat(status(database.dsl(), eventId)).as("back in the retry set").isEqualTo(OutboxStatus.RETRYING);
             assertThat(attempts(eventId)).isZero();
         }
         assertThat(status(database.dsl(), other)).isEqualTo(OutboxStatus.DEAD);

@@ -1,6 +1,7 @@
 package io.paymentledger.relay;
 
 import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
+import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT_STATE;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_LANE;
 
 import com.github.f4b6a3.ulid.UlidCreator;
@@ -57,7 +58,7 @@ final class RelayTestSupport {
         return new Housekeeping(new InstanceStore(database.dsl()), new RetentionStore(database.dsl()),
                 new Operations(database.dsl()), config, Clock.systemUTC(),
                 Relay.circuitBreaker(config.circuit(), meters), metrics, new MissingTopics(), () -> { },
-                new LaneLeases(new LaneStore(database.dsl()), config.instanceId(), Clock.systemUTC(), metrics));
+                new LaneLeases(new LaneStore(database.dsl()), config.instanceId(), Clock.systemUTC(), metrics), () -> 0);
     }
 
     static Housekeeping housekeeping(TestDatabase database, RelayConfig config) {
@@ -112,7 +113,7 @@ final class RelayTestSupport {
     static OutboxRelay relayOver(TestDatabase database, RelayConfig config, Publisher publisher, Clock clock) {
         MeterRegistry meters = new SimpleMeterRegistry();
         Map<Integer, Long> lanes = ownAllLanes(database, config.instanceId());
-        return new OutboxRelay(new ClaimStore(database.dsl()), publisher,
+        return new OutboxRelay(new CursorStore(database.dsl()), publisher,
                 new DeadLetters(io.paymentledger.schemas.EventSchemas.load(), config.instanceId()),
                 Relay.circuitBreaker(config.circuit(), meters), config, clock, () -> 0.5,
                 new RelayMetrics(meters, config.instanceId()), new MissingTopics(), () -> lanes);
@@ -205,9 +206,16 @@ final class RelayTestSupport {
                 + "\"amount_minor\":5,\"currency\":\"EUR\"}";
     }
 
+    /** The row's state, as operators see it ({@code outbox_event_state}). */
     static String status(DSLContext dsl, String eventId) {
-        return dsl.select(OUTBOX_EVENT.STATUS).from(OUTBOX_EVENT).where(OUTBOX_EVENT.EVENT_ID.eq(eventId))
-                .fetchOne(OUTBOX_EVENT.STATUS);
+        return dsl.select(OUTBOX_EVENT_STATE.STATE).from(OUTBOX_EVENT_STATE)
+                .where(OUTBOX_EVENT_STATE.EVENT_ID.eq(eventId))
+                .fetchOne(OUTBOX_EVENT_STATE.STATE);
+    }
+
+    /** How many rows are in {@code state} ({@code outbox_event_state}). */
+    static int countIn(DSLContext dsl, String state) {
+        return dsl.fetchCount(OUTBOX_EVENT_STATE, OUTBOX_EVENT_STATE.STATE.eq(state));
     }
 
     static String newAggregateId() {

@@ -88,7 +88,6 @@ class SecuredKafkaIT {
     }
 
     private static String status(String eventId) {
-        return database.dsl().select(OUTBOX_EVENT.STATUS).from(OUTBOX_EVENT).where(OUTBOX_EVENT.EVENT_ID.eq(eventId))
-                .fetchSingle(OUTBOX_EVENT.STATUS);
+        return RelayTestSupport.status(database.dsl(), eventId);
     }
 }

@@ -1,6 +1,6 @@
 package io.paymentledger.relay;
 
-import static io.paymentledger.db.jooq.Tables.OUTBOX_CLAIM;
+import static io.paymentledger.db.jooq.Tables.OUTBOX_LANE;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -50,8 +50,8 @@ class ShutdownIT {
             assertThat(process.awaitExit(30)).as("exit code; log: %s", process.logFile()).isZero();
             assertThat(process.output()).contains("SIGTERM received").contains("relay stopped");
         }
-        assertThat(database.dsl().fetchCount(OUTBOX_CLAIM, OUTBOX_CLAIM.INSTANCE_ID.eq("sigterm-relay")))
-                .as("claims left by the stopped relay").isZero();
+        assertThat(database.dsl().fetchCount(OUTBOX_LANE, OUTBOX_LANE.OWNER.eq("sigterm-relay")))
+                .as("lanes left leased by the stopped relay").isZero();
         assertThat(published()).isLessThan(ROWS);
 
         try (Relay relay = Relay.create(RelayTestSupport.config(database, kafka, "successor", Map.of()),
@@ -66,6 +66,6 @@ class ShutdownIT {
     }
 
     private static int published() {
-        return database.dsl().fetchCount(OUTBOX_EVENT, OUTBOX_EVENT.STATUS.eq(OutboxStatus.PUBLISHED));
+        return RelayTestSupport.countIn(database.dsl(), OutboxStatus.PUBLISHED);
     }
 }

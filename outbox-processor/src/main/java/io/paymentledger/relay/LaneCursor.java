@@ -1,0 +1,24 @@
+package io.paymentledger.relay;
+
+/**
+ * A lane's place in the outbox, as {@code outbox_lane} stores it: every row of the lane whose transaction is visible in
+ * snapshot {@code delivered} was delivered; when a batch is in progress ({@code upto} not null), so were its rows
+ * (transaction visible in {@code upto} and not in {@code delivered}) up to id {@code after}, and none of its rows has
+ * an id above {@code high}. Snapshots are PostgreSQL's {@code txid_snapshot} text ({@code xmin:xmax:xip,...}).
+ */
+record LaneCursor(String delivered, String upto, Long after, Long high) {
+
+    /** A lane between batches. */
+    static LaneCursor at(String delivered) {
+        return new LaneCursor(delivered, null, null, null);
+    }
+
+    boolean inBatch() {
+        return upto != null;
+    }
+
+    /** This cursor once the batch {@code [delivered, upto)} was read up to id {@code lastId} (of at most {@code high}). */
+    LaneCursor readTo(String batchUpto, long lastId, long batchHigh, boolean complete) {
+        return complete ? at(batchUpto) : new LaneCursor(delivered, batchUpto, lastId, batchHigh);
+    }
+}

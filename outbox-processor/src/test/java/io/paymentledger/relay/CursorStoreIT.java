@@ -1,0 +1,228 @@
+package io.paymentledger.relay;
+
+import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
+import static io.paymentledger.db.jooq.Tables.OUTBOX_LANE;
+import static io.paymentledger.relay.RelayTestSupport.SETTLEMENT_RULES;
+import static io.paymentledger.relay.RelayTestSupport.allPublished;
+import static io.paymentledger.relay.RelayTestSupport.insert;
+import static io.paymentledger.relay.RelayTestSupport.newAggregateId;
+import static io.paymentledger.relay.RelayTestSupport.status;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.paymentledger.outbox.OutboxStatus;
+import io.paymentledger.testsupport.TestDatabase;
+import io.paymentledger.testsupport.TestInfrastructure;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Batches by position on the real database: a page is acknowledged by moving the lanes' cursors and writes no outbox
+ * row; late commits and a transaction held open across many batches lose nothing; a big batch is read in id-ordered
+ * pages; a released page and an outage move nothing; a failed row and its aggregate's later rows go to the retry set
+ * and come back in version order while other aggregates go on.
+ */
+class CursorStoreIT {
+    private static final Duration CLAIM = Duration.ofSeconds(30);
+    private static final String RELAY = "relay-a";
+
+    private TestDatabase database;
+    private CursorStore store;
+    private Map<Integer, Long> lanes;
+    private Instant now;
+
+    @BeforeEach
+    void freshDatabase() {
+        database = TestInfrastructure.get().newDatabase("cursors");
+        store = new CursorStore(database.dsl());
+        lanes = RelayTestSupport.ownAllLanes(database, RELAY);
+        now = Instant.now().plusSeconds(1);
+    }
+
+    @AfterEach
+    void dropDatabase() {
+        database.close();
+    }
+
+    @Test
+    void anAcknowledgedPageMovesTheCursorsAndWritesNoOutboxRow() {
+        List<String> events = List.of(insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized"),
+                insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized"));
+        List<Long> rowVersions = rowVersions();
+
+        PassStore.Claim page = claim(10);
+        assertThat(eventIds(page)).containsExactlyElementsOf(events);
+        assertThat(claim(10).rows()).as("lanes with a page in flight are busy").isEmpty();
+        assertThat(store.settle(page.id(), allPublished(page.rows(), now), now, false)).isEqualTo(2);
+
+        assertThat(events).allSatisfy(e -> assertThat(status(database.dsl(), e)).isEqualTo(OutboxStatus.PUBLISHED));
+        assertThat(rowVersions()).as("the rows' xmin: never updated").isEqualTo(rowVersions);
+        assertThat(claim(10).rows()).as("nothing left").isEmpty();
+    }
+
+    @Test
+    void aReleasedPageAndAnOutageMoveNothingAndTheRowsAreReadAgain() {
+        String event = insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
+        PassStore.Claim released = claim(10);
+        assertThat(store.endClaim(released.id())).isTrue();
+        PassStore.Claim again = claim(10);
+        assertThat(eventIds(again)).containsExactly(event);
+
+        Settlement outage = Settlement.of(again.rows().stream().<PublishResult>map(r ->
+                new PublishResult.Unavailable(r, new org.apache.kafka.common.errors.TimeoutException("down")))
+                .toList(), SETTLEMENT_RULES, now);
+        store.settle(again.id(), outage, now, false);
+
+        assertThat(eventIds(claim(10))).as("after an outage").containsExactly(event);
+        assertThat(attempts(event)).as("no attempt spent").isZero();
+        assertThat(status(database.dsl(), event)).isEqualTo(OutboxStatus.PENDING);
+    }
+
+    @Test
+    void aRowWhoseTransactionCommitsLateIsDeliveredInALaterBatch() throws Exception {
+        try (Connection late = database.dataSource().getConnection()) {
+            late.setAutoCommit(false);
+            String lateEvent = insert(DSL.using(late, SQLDialect.POSTGRES), newAggregateId(), 1, "PaymentAuthorized");
+            String early = insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
+
+            assertThat(eventIds(deliver(10))).as("the committed row only").containsExactly(early);
+            late.commit();
+
+            assertThat(eventIds(deliver(10))).as("the late commit, in the next batch").containsExactly(lateEvent);
+        }
+    }
+
+    @Test
+    void aTransactionHeldOpenAcrossManyBatchesLosesNothingAndStallsNobody() throws Exception {
+        try (Connection longOne = database.dataSource().getConnection()) {
+            longOne.setAutoCommit(false);
+            DSLContext open = DSL.using(longOne, SQLDialect.POSTGRES);
+            String held = insert(open, newAggregateId(), 1, "PaymentAuthorized");
+            List<String> delivered = new ArrayList<>();
+            for (int batch = 0; batch < 20; batch++) {
+                String other = insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
+                List<String> page = eventIds(deliver(10));
+                assertThat(page).as("batch %d: the row committed since the last one", batch).containsExactly(other);
+                delivered.addAll(page);
+            }
+            assertThat(status(database.dsl(), held)).isNull();
+            longOne.commit();
+
+            assertThat(eventIds(deliver(10))).containsExactly(held);
+            assertThat(delivered).hasSize(20).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void aBigBatchIsReadInIdOrderedPagesEachAcknowledgedByItsLastId() {
+        List<String> events = RelayTestSupport.insertMany(database.dsl(), RelayTestSupport.newAggregateIds(600), 2);
+
+        List<String> read = new ArrayList<>();
+        PassStore.Claim first = claim(500);
+        read.addAll(eventIds(first));
+        store.settle(first.id(), allPublished(first.rows(), now), now, false);
+        assertThat(cursorAfter()).as("the batch's last id read").isEqualTo(idOf(read.get(read.size() - 1)));
+        while (true) {
+            List<String> page = eventIds(deliver(500));
+            if (page.isEmpty()) {
+                break;
+            }
+            read.addAll(page);
+        }
+
+        assertThat(read).as("every row once, in id order").containsExactlyElementsOf(events);
+        assertThat(cursorAfter()).as("between batches").isNull();
+    }
+
+    @Test
+    void aFailedRowAndItsAggregatesLaterRowsWaitInTheRetrySetWhileOthersGoOn() {
+        String aggregate = newAggregateId();
+        String head = insert(database.dsl(), aggregate, 1, "PaymentAuthorized");
+        String other = insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
+        PassStore.Claim page = claim(10);
+        Settlement failed = Settlement.of(List.of(
+                new PublishResult.RetryLater(page.rows().get(0), new IllegalStateException("corrupt")),
+                new PublishResult.Published(page.rows().get(1))), SETTLEMENT_RULES, now);
+        store.settle(page.id(), failed, now, false);
+        String next = insert(database.dsl(), aggregate, 2, "PaymentCaptured");
+
+        assertThat(claim(10).rows()).as("the later version is held, the head backs off").isEmpty();
+        assertThat(status(database.dsl(), other)).isEqualTo(OutboxStatus.PUBLISHED);
+        assertThat(status(database.dsl(), head)).isEqualTo(OutboxStatus.RETRYING);
+        assertThat(status(database.dsl(), next)).as("held behind its head").isEqualTo(OutboxStatus.RETRYING);
+        assertThat(attempts(head)).isOne();
+        assertThat(attempts(next)).as("no attempt spent").isZero();
+
+        now = now.plus(Duration.ofMinutes(1));
+        assertThat(eventIds(deliver(10))).as("the head first, alone").containsExactly(head);
+        assertThat(eventIds(deliver(10))).as("then its next version").containsExactly(next);
+        assertThat(status(database.dsl(), next)).isEqualTo(OutboxStatus.PUBLISHED);
+    }
+
+    @Test
+    void rowsOfAHeldTopicWaitInTheRetrySetWithoutAnAttemptUntilItExists() {
+        String aggregate = newAggregateId();
+        String held = insert(database.dsl(), aggregate, 1, "PaymentRefunded");
+        String behind = insert(database.dsl(), aggregate, 2, "PaymentCaptured");
+        String free = insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
+
+        PassStore.Claim page = store.claimBatch(RELAY, lanes, 10, now, now.plus(CLAIM), TopicRouting.EVENT_TYPE,
+                Set.of("PaymentRefunded"));
+        assertThat(eventIds(page)).containsExactly(free);
+        store.settle(page.id(), allPublished(page.rows(), now), now, false);
+        assertThat(status(database.dsl(), held)).isEqualTo(OutboxStatus.RETRYING);
+        assertThat(store.claimBatch(RELAY, lanes, 10, now, now.plus(CLAIM), TopicRouting.EVENT_TYPE,
+                Set.of("PaymentRefunded")).rows()).as("still held").isEmpty();
+
+        assertThat(eventIds(deliver(10))).as("its topic exists").containsExactly(held);
+        assertThat(eventIds(deliver(10))).containsExactly(behind);
+        assertThat(attempts(held)).isZero();
+    }
+
+    private PassStore.Claim claim(int limit) {
+        return store.claimBatch(RELAY, lanes, limit, now, now.plus(CLAIM), TopicRouting.EVENT_TYPE, Set.of());
+    }
+
+    /** Claims a page and settles it as all published; returns it. */
+    private PassStore.Claim deliver(int limit) {
+        PassStore.Claim page = claim(limit);
+        if (!page.rows().isEmpty()) {
+            store.settle(page.id(), allPublished(page.rows(), now), now, false);
+        }
+        return page;
+    }
+
+    private List<Long> rowVersions() {
+        return database.dsl().select(DSL.field(DSL.name("xmin")).cast(String.class).cast(Long.class))
+                .from(OUTBOX_EVENT).orderBy(OUTBOX_EVENT.ID).fetch(r -> r.value1());
+    }
+
+    private Long cursorAfter() {
+        return database.dsl().select(OUTBOX_LANE.BATCH_AFTER).from(OUTBOX_LANE).where(OUTBOX_LANE.LANE.eq((short) 0))
+                .fetchSingle().value1();
+    }
+
+    private long idOf(String eventId) {
+        return database.dsl().select(OUTBOX_EVENT.ID).from(OUTBOX_EVENT).where(OUTBOX_EVENT.EVENT_ID.eq(eventId))
+                .fetchSingle().value1();
+    }
+
+    private int attempts(String eventId) {
+        return database.dsl().select(OUTBOX_EVENT.ATTEMPTS).from(OUTBOX_EVENT)
+                .where(OUTBOX_EVENT.EVENT_ID.eq(eventId)).fetchSingle().value1();
+    }
+
+    private static List<String> eventIds(PassStore.Claim claim) {
+        return claim.rows().stream().map(OutboxRow::eventId).toList();
+    }
+}
