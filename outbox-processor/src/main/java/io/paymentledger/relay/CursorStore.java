@@ -57,6 +57,8 @@ final class CursorStore implements PassStore {
     private static final int DENSE_SPREAD = 4;
 
     private final DSLContext dsl;
+    /** Lanes are split into this many sets, one per worker, each read and acknowledged on its own. */
+    private final int workers;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<Long, Page> inFlight = new HashMap<>();
     private final Set<Integer> busyLanes = new HashSet<>();
@@ -67,7 +69,19 @@ final class CursorStore implements PassStore {
     private int rotation;
 
     CursorStore(DSLContext dsl) {
+        this(dsl, 1);
+    }
+
+    /**
+     * A store for {@code workers} passes at once ({@code OUTBOX_WORKERS}): lane {@code l} belongs to set
+     * {@code l mod workers}, and each set's lanes move together, so every worker can have a page in flight.
+     */
+    CursorStore(DSLContext dsl, int workers) {
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be positive: " + workers);
+        }
         this.dsl = dsl;
+        this.workers = workers;
     }
 
     /** A lane this instance leases, with its epoch and cursor, as a claim read them. */
@@ -165,10 +179,18 @@ final class CursorStore implements PassStore {
                         new LaneCursor(r.value3(), r.value4(), r.value5(), r.value6())));
     }
 
-    /** Lanes with the same cursor, which move together; groups converge when they catch up to the same snapshot. */
-    private static List<List<Lane>> groups(List<Lane> lanes) {
-        Map<LaneCursor, List<Lane>> byCursor = new LinkedHashMap<>();
-        lanes.forEach(l -> byCursor.computeIfAbsent(l.cursor(), c -> new ArrayList<>()).add(l));
+    /** A set of lanes that move together: the same worker's set, at the same cursor. */
+    private record GroupKey(int set, LaneCursor cursor) {
+    }
+
+    /**
+     * Lanes of the same worker's set with the same cursor, which move together; a set's groups converge when they
+     * catch up to the same snapshot.
+     */
+    private List<List<Lane>> groups(List<Lane> lanes) {
+        Map<GroupKey, List<Lane>> byCursor = new LinkedHashMap<>();
+        lanes.forEach(l -> byCursor.computeIfAbsent(new GroupKey(l.lane() % workers, l.cursor()),
+                c -> new ArrayList<>()).add(l));
         return new ArrayList<>(byCursor.values());
     }
 
@@ -439,7 +461,7 @@ final class CursorStore implements PassStore {
             markPublished(fenced, published.stream().filter(page.retryRows()::contains).toList(), now);
             FailureStore.retry(fenced, settlement.retries(), now);
             FailureStore.dead(fenced, settlement.dead(), now, park);
-            FailureStore.postpone(fenced, settlement.postponed(), settlement.postponeUntil());
+            FailureStore.hold(fenced, settlement.postponed(), settlement.postponeUntil());
             if (batchMoved) {
                 FailureStore.hold(fenced, page.batchRows().stream().filter(id -> !settled.contains(id)).toList(), now);
             }

@@ -40,33 +40,18 @@ final class FailureStore {
     }
 
     /**
-     * Moves batch rows that were not sent, or were released without an attempt (an outage, held behind an earlier
-     * failure of their aggregate, a missing topic), to the retry set, due at once: the lane's cursor passes them, and
-     * the retry set sends them in their aggregate's order.
+     * Puts rows in the retry set without counting an attempt, due at {@code dueAt}: batch rows that were not sent or
+     * were released (an outage, held behind an earlier failure of their aggregate, a missing topic), due at once, and
+     * rows whose dead-letter topic is missing, until it is checked again. The lane's cursor passes them, and the retry
+     * set sends them in their aggregate's order. Runs inside the settling transaction.
      */
-    static int hold(DSLContext tx, Collection<Long> ids, Instant now) {
+    static int hold(DSLContext tx, Collection<Long> ids, Instant dueAt) {
         if (ids.isEmpty()) {
             return 0;
         }
         return tx.update(OUTBOX_EVENT)
                 .set(OUTBOX_EVENT.STATUS, RETRYING)
-                .set(OUTBOX_EVENT.NEXT_ATTEMPT_AT, OutboxRows.utc(now))
-                .where(OUTBOX_EVENT.ID.eq(DSL.any(ids.toArray(Long[]::new))))
-                .and(OUTBOX_EVENT.STATUS.eq(PENDING))
-                .execute();
-    }
-
-    /**
-     * Puts rows in the retry set until {@code until} without counting an attempt: their dead-letter topic is missing,
-     * which is no fault of theirs. Runs inside the settling transaction.
-     */
-    static int postpone(DSLContext tx, Collection<Long> ids, Instant until) {
-        if (ids.isEmpty()) {
-            return 0;
-        }
-        return tx.update(OUTBOX_EVENT)
-                .set(OUTBOX_EVENT.STATUS, RETRYING)
-                .set(OUTBOX_EVENT.NEXT_ATTEMPT_AT, OutboxRows.utc(until))
+                .set(OUTBOX_EVENT.NEXT_ATTEMPT_AT, OutboxRows.utc(dueAt))
                 .where(OUTBOX_EVENT.ID.eq(DSL.any(ids.toArray(Long[]::new))))
                 .and(unsettled())
                 .execute();

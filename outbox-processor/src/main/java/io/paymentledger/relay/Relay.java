@@ -76,7 +76,7 @@ public final class Relay implements AutoCloseable {
         KafkaPublisher publisher = KafkaPublisher.create(config, missing, clock);
         publisher.bindMetrics(meters);
         DSLContext dsl = Database.dsl(dataSource);
-        CursorStore pages = new CursorStore(dsl);
+        CursorStore pages = new CursorStore(dsl, config.workers());
         CircuitBreaker breaker = circuitBreaker(config.circuit(), meters);
         RelayMetrics metrics = new RelayMetrics(meters, config.instanceId());
         LaneLeases lanes = new LaneLeases(new LaneStore(dsl), config.instanceId(), clock, metrics);

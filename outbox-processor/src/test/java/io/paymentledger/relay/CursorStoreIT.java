@@ -71,6 +71,27 @@ class CursorStoreIT {
     }
 
     @Test
+    void withTwoWorkersEachSetOfLanesHasAPageInFlightAtOnce() {
+        CursorStore twoWorkers = new CursorStore(database.dsl(), 2);
+        List<String> events = RelayTestSupport.insertMany(database.dsl(), RelayTestSupport.newAggregateIds(40), 1);
+
+        PassStore.Claim first = twoWorkers.claimBatch(RELAY, lanes, 100, now, now.plus(CLAIM),
+                TopicRouting.EVENT_TYPE, Set.of());
+        PassStore.Claim second = twoWorkers.claimBatch(RELAY, lanes, 100, now, now.plus(CLAIM),
+                TopicRouting.EVENT_TYPE, Set.of());
+
+        assertThat(lanesOf(first)).as("one set of lanes").isNotEmpty().allMatch(lane -> lane % 2 == lanesOf(first)
+                .get(0) % 2);
+        assertThat(lanesOf(second)).as("the other set").isNotEmpty().allMatch(lane -> lane % 2 != lanesOf(first)
+                .get(0) % 2);
+        List<String> both = new ArrayList<>(eventIds(first));
+        both.addAll(eventIds(second));
+        assertThat(both).containsExactlyInAnyOrderElementsOf(events);
+        assertThat(twoWorkers.claimBatch(RELAY, lanes, 100, now, now.plus(CLAIM), TopicRouting.EVENT_TYPE, Set.of())
+                .rows()).as("both sets busy").isEmpty();
+    }
+
+    @Test
     void aReleasedPageAndAnOutageMoveNothingAndTheRowsAreReadAgain() {
         String event = insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
         PassStore.Claim released = claim(10);
@@ -220,6 +241,11 @@ class CursorStoreIT {
     private int attempts(String eventId) {
         return database.dsl().select(OUTBOX_EVENT.ATTEMPTS).from(OUTBOX_EVENT)
                 .where(OUTBOX_EVENT.EVENT_ID.eq(eventId)).fetchSingle().value1();
+    }
+
+    private List<Integer> lanesOf(PassStore.Claim claim) {
+        return claim.rows().stream().map(r -> (int) database.dsl().select(io.paymentledger.db.jooq.Routines
+                .outboxLaneOf(r.aggregateType(), r.aggregateId())).fetchSingle().value1()).toList();
     }
 
     private static List<String> eventIds(PassStore.Claim claim) {
