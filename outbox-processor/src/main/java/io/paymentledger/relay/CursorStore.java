@@ -63,8 +63,11 @@ final class CursorStore implements PassStore {
     private final Map<Long, Page> inFlight = new HashMap<>();
     private final Set<Integer> busyLanes = new HashSet<>();
     private final Set<Long> busyRetries = new HashSet<>();
-    /** How many rows each batch in progress has, from its first page (a restart counts them again). */
-    private final Map<LaneCursor, Long> batchSizes = new HashMap<>();
+    /**
+     * How many rows each batch in progress may have (its transactions' rows, every lane), by its two snapshots, from
+     * its first page (a restart counts them again).
+     */
+    private final Map<List<String>, Long> batchSizes = new HashMap<>();
     private long lastClaimId;
     private int rotation;
 
@@ -136,8 +139,9 @@ final class CursorStore implements PassStore {
         if (mine.isEmpty()) {
             return Claim.NONE;
         }
-        // Statement plans are chosen here, not left to statistics that lag a burst of inserts; transaction-local.
-        tx.select(localSetting("jit", "off")).fetch();
+        // Statement plans are chosen here, not left to statistics that lag a burst of inserts; transaction-local. A
+        // parallel plan costs more to start (6 ms and more) than a page costs to read.
+        tx.select(localSetting("jit", "off"), localSetting("max_parallel_workers_per_gather", "0")).fetch();
         Map<Integer, Long> all = mine.stream().collect(Collectors.toMap(Lane::lane, Lane::epoch, (a, b) -> a,
                 TreeMap::new));
         List<OutboxRow> retries = dueRetries(tx, List.copyOf(all.keySet()), limit, at, notHeld);
@@ -217,8 +221,15 @@ final class CursorStore implements PassStore {
                 .fetchSingle();
         LaneCursor opened = new LaneCursor(cursor.delivered(), upto, bounds.value2() == null ? 0 : bounds.value2() - 1,
                 bounds.value3() == null ? 0 : bounds.value3());
-        batchSizes.put(opened, bounds.value1().longValue());
+        if (batchSizes.size() >= 1_024) {
+            batchSizes.clear();
+        }
+        batchSizes.put(batchOf(opened), bounds.value1().longValue());
         return opened;
+    }
+
+    private static List<String> batchOf(LaneCursor cursor) {
+        return List.of(cursor.delivered(), cursor.upto());
     }
 
     /** The rows a page read: what to send, and the page (its cursor move, and every batch row it read). */
@@ -232,8 +243,8 @@ final class CursorStore implements PassStore {
      */
     private PageRead readPage(DSLContext tx, String instance, Map<Integer, Long> fence, List<Lane> group,
                               LaneCursor cursor, int limit, Held held) {
-        long size = batchSizes.computeIfAbsent(cursor, c -> (long) tx.fetchCount(OUTBOX_EVENT,
-                transactionsOf(c.delivered(), c.upto())));
+        long size = batchSizes.computeIfAbsent(batchOf(cursor), c -> (long) tx.fetchCount(OUTBOX_EVENT,
+                transactionsOf(cursor.delivered(), cursor.upto())));
         boolean dense = (cursor.high() - cursor.after()) <= DENSE_SPREAD * Math.max(size, limit);
         if (dense) {
             tx.select(localSetting("enable_bitmapscan", "off"), localSetting("enable_seqscan", "off")).fetch();
@@ -244,7 +255,7 @@ final class CursorStore implements PassStore {
                 .and(OUTBOX_EVENT.ID.le(cursor.high()))
                 .and(OUTBOX_EVENT.STATUS.eq(DSL.inline(PENDING)))
                 .and(dense ? DSL.noCondition() : transactionsOf(cursor.delivered(), cursor.upto()))
-                .and(Routines.outboxInBatch(OUTBOX_EVENT.TX_ID, DSL.val(cursor.delivered()), DSL.val(cursor.upto())))
+                .and(inBatch(cursor))
                 .and(inLanes(laneIds))
                 .orderBy(OUTBOX_EVENT.ID)
                 .limit(limit)
@@ -256,7 +267,7 @@ final class CursorStore implements PassStore {
         long last = rows.isEmpty() ? cursor.high() : rows.get(rows.size() - 1).id();
         LaneCursor to = cursor.readTo(cursor.upto(), last, cursor.high(), complete);
         if (complete) {
-            batchSizes.remove(cursor);
+            batchSizes.remove(batchOf(cursor));
         }
         Set<AggregateKey> blocked = blocked(tx, rows.stream().map(OutboxRow::aggregate).collect(
                 Collectors.toCollection(LinkedHashSet::new)));
@@ -282,6 +293,16 @@ final class CursorStore implements PassStore {
         return OUTBOX_EVENT.TX_ID.ge(Routines.outboxSnapshotXmax(DSL.val(since)))
                 .and(OUTBOX_EVENT.TX_ID.lt(Routines.outboxSnapshotXmax(DSL.val(upto))))
                 .or(OUTBOX_EVENT.TX_ID.eq(DSL.any(Routines.outboxSnapshotXip(DSL.val(since)))));
+    }
+
+    /**
+     * The rows of the cursor's batch: a range check for the transactions certainly in it, and {@code outbox_in_batch}
+     * (two snapshots parsed per row) only for the others.
+     */
+    private static Condition inBatch(LaneCursor cursor) {
+        long[] certain = cursor.certainRange();
+        return OUTBOX_EVENT.TX_ID.ge(certain[0]).and(OUTBOX_EVENT.TX_ID.lt(certain[1]))
+                .or(Routines.outboxInBatch(OUTBOX_EVENT.TX_ID, DSL.val(cursor.delivered()), DSL.val(cursor.upto())));
     }
 
     /** Whether a row in the retry set, or a parked dead row, blocks its aggregate. */

@@ -17,6 +17,20 @@ record LaneCursor(String delivered, String upto, Long after, Long high) {
         return upto != null;
     }
 
+    /**
+     * The transactions certainly in the batch, without a visibility check: those that started after {@code delivered}
+     * was taken ({@code >= xmax(delivered)}) and had ended before {@code upto} was ({@code < xmin(upto)}). Rows of
+     * any other transaction of the batch need {@code outbox_in_batch}.
+     */
+    long[] certainRange() {
+        return new long[] {field(delivered, 1), field(upto, 0)};
+    }
+
+    /** Field {@code index} of a {@code xmin:xmax:xip,...} snapshot: 0 is xmin, 1 is xmax. */
+    private static long field(String snapshot, int index) {
+        return Long.parseLong(snapshot.split(":", 3)[index]);
+    }
+
     /** This cursor once the batch {@code [delivered, upto)} was read up to id {@code lastId} (of at most {@code high}). */
     LaneCursor readTo(String batchUpto, long lastId, long batchHigh, boolean complete) {
         return complete ? at(batchUpto) : new LaneCursor(delivered, batchUpto, lastId, batchHigh);
