@@ -144,7 +144,10 @@ final class CursorStore implements PassStore {
         tx.select(localSetting("jit", "off"), localSetting("max_parallel_workers_per_gather", "0")).fetch();
         Map<Integer, Long> all = mine.stream().collect(Collectors.toMap(Lane::lane, Lane::epoch, (a, b) -> a,
                 TreeMap::new));
-        List<OutboxRow> retries = dueRetries(tx, List.copyOf(all.keySet()), limit, at, notHeld);
+        Due due = dueRetries(tx, List.copyOf(all.keySet()), limit, at, notHeld);
+        List<OutboxRow> retries = due.rows();
+        Map<Integer, Long> retryLanes = new TreeMap<>(all);
+        retryLanes.keySet().retainAll(due.lanes());
         List<List<Lane>> groups = groups(mine);
         String upto = null;
         for (int tried = 0; tried < Math.min(PAGES_PER_CLAIM, groups.size() * 2); tried++) {
@@ -157,7 +160,8 @@ final class CursorStore implements PassStore {
                     continue;
                 }
             }
-            PageRead read = readPage(tx, instance, all, group, cursor, Math.max(1, limit - retries.size()), held);
+            PageRead read = readPage(tx, instance, retryLanes, group, cursor, Math.max(1, limit - retries.size()),
+                    held);
             if (read.send().isEmpty() && retries.isEmpty()) {
                 apply(tx, read.page(), at);
                 groups = groups(refresh(group, read.page().to(), mine));
@@ -167,7 +171,7 @@ final class CursorStore implements PassStore {
             return record(read.page(), retries, read.send());
         }
         return retries.isEmpty() ? Claim.NONE
-                : record(new Page(instance, all, Map.of(), null, List.of(), List.of()), retries, List.of());
+                : record(new Page(instance, retryLanes, Map.of(), null, List.of(), List.of()), retries, List.of());
     }
 
     /** The lanes of {@code held} that {@code instance} still leases, with their cursors, share-locked (the fence). */
@@ -241,7 +245,7 @@ final class CursorStore implements PassStore {
      * aggregate has rows in the retry set (or is parked), or whose topic is missing, are not sent: they are held
      * (moved to the retry set when the page is settled), so the aggregate's order holds.
      */
-    private PageRead readPage(DSLContext tx, String instance, Map<Integer, Long> fence, List<Lane> group,
+    private PageRead readPage(DSLContext tx, String instance, Map<Integer, Long> retryLanes, List<Lane> group,
                               LaneCursor cursor, int limit, Held held) {
         long size = batchSizes.computeIfAbsent(batchOf(cursor), c -> (long) tx.fetchCount(OUTBOX_EVENT,
                 transactionsOf(cursor.delivered(), cursor.upto())));
@@ -281,6 +285,8 @@ final class CursorStore implements PassStore {
             }
         }
         Map<Integer, Long> epochs = group.stream().collect(Collectors.toMap(Lane::lane, Lane::epoch));
+        Map<Integer, Long> fence = new TreeMap<>(retryLanes);
+        fence.putAll(epochs);
         return new PageRead(new Page(instance, fence, epochs, to, ids(rows), List.of()), send);
     }
 
@@ -335,10 +341,14 @@ final class CursorStore implements PassStore {
      * The due heads of the retry set in {@code lanes}: rows in it whose aggregate has no earlier version there (nor
      * parked), whose topic is not held, and that no pass of this instance is sending.
      */
-    private List<OutboxRow> dueRetries(DSLContext tx, List<Integer> lanes, int limit, OffsetDateTime at,
-                                       Condition notHeld) {
+    private Due dueRetries(DSLContext tx, List<Integer> lanes, int limit, OffsetDateTime at, Condition notHeld) {
         OutboxEvent earlier = OUTBOX_EVENT.as("earlier");
-        return tx.select(OutboxRows.FIELDS).from(OUTBOX_EVENT)
+        Field<Short> lane = Routines.outboxLaneOf(OUTBOX_EVENT.AGGREGATE_TYPE, OUTBOX_EVENT.AGGREGATE_ID).as("lane");
+        List<Field<?>> fields = new ArrayList<>(OutboxRows.FIELDS);
+        fields.add(lane);
+        List<OutboxRow> rows = new ArrayList<>();
+        Set<Integer> rowLanes = new HashSet<>();
+        tx.select(fields).from(OUTBOX_EVENT)
                 .where(OUTBOX_EVENT.STATUS.in(DSL.inline(RETRYING), DSL.inline(DEAD)))
                 .and(OUTBOX_EVENT.STATUS.eq(DSL.inline(RETRYING)))
                 .and(OUTBOX_EVENT.NEXT_ATTEMPT_AT.le(at))
@@ -353,7 +363,16 @@ final class CursorStore implements PassStore {
                         .and(blocking(earlier)))
                 .orderBy(OUTBOX_EVENT.ID)
                 .limit(limit)
-                .fetch(OutboxRows::toRow);
+                .fetch()
+                .forEach(r -> {
+                    rows.add(OutboxRows.toRow(r));
+                    rowLanes.add(r.get(lane).intValue());
+                });
+        return new Due(rows, rowLanes);
+    }
+
+    /** The due heads of the retry set, and their lanes (a page that sends them is fenced by those lanes too). */
+    private record Due(List<OutboxRow> rows, Set<Integer> lanes) {
     }
 
     /** Records {@code page} as in flight and returns its claim: the retry rows first, then the batch's. */
@@ -362,9 +381,7 @@ final class CursorStore implements PassStore {
         Page withRetries = new Page(page.instance(), page.fence(), page.lanes(), page.to(), page.batchRows(),
                 ids(retries));
         inFlight.put(id, withRetries);
-        if (page.movesCursor()) {
-            busyLanes.addAll(page.lanes().keySet());
-        }
+        busyLanes.addAll(page.fence().keySet());
         busyRetries.addAll(withRetries.retryRows());
         List<OutboxRow> rows = new ArrayList<>(retries);
         rows.addAll(batchRows);
@@ -376,9 +393,7 @@ final class CursorStore implements PassStore {
         try {
             Page page = inFlight.remove(claim);
             if (page != null) {
-                if (page.movesCursor()) {
-                    busyLanes.removeAll(page.lanes().keySet());
-                }
+                busyLanes.removeAll(page.fence().keySet());
                 page.retryRows().forEach(busyRetries::remove);
             }
             return page;
@@ -476,9 +491,7 @@ final class CursorStore implements PassStore {
             Set<Long> settled = settledIds(settlement);
             List<Long> published = settlement.published().stream().map(OutboxRow::id).toList();
             boolean batchMoved = settlement.outage() == null || page.batchRows().stream().anyMatch(settled::contains);
-            if (!fence(fenced, page, batchMoved)) {
-                return 0;
-            }
+            fence(fenced, page, batchMoved);
             markPublished(fenced, published.stream().filter(page.retryRows()::contains).toList(), now);
             FailureStore.retry(fenced, settlement.retries(), now);
             FailureStore.dead(fenced, settlement.dead(), now, park);
@@ -500,14 +513,18 @@ final class CursorStore implements PassStore {
     }
 
     /**
-     * The fence of a settlement: moves the page's cursors when {@code move}, else share-locks the page's leases; false
-     * (nothing may change) when any of them is no longer this instance's at the epoch the page was read under.
+     * The fence of a settlement, first in its transaction: share-locks the leases of the page's lanes (those whose
+     * cursors it moves and those of its retry rows) and, when {@code move}, moves the cursors. When any of them is no
+     * longer this instance's at the epoch the page was read under, it throws {@link Fenced}: the transaction rolls back
+     * and nothing changes, neither the cursors nor a failed row, so no row is passed without its failure written.
      */
-    private static boolean fence(DSLContext tx, Page page, boolean move) {
+    private static void fence(DSLContext tx, Page page, boolean move) {
+        if (!stillLeased(tx, page)) {
+            throw new Fenced();
+        }
         if (move && page.movesCursor() && moveCursors(tx, page) != page.lanes().size()) {
             throw new Fenced();
         }
-        return stillLeased(tx, page);
     }
 
     private static int moveCursors(DSLContext tx, Page page) {

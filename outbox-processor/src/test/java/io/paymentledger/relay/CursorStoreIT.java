@@ -92,6 +92,27 @@ class CursorStoreIT {
     }
 
     @Test
+    void aPageSettlesItsFailuresEvenAfterAnIdleLaneOfTheInstanceWasGivenUp() {
+        CursorStore twoWorkers = new CursorStore(database.dsl(), 2);
+        String sent = insertInLanes(Set.of(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30));
+        String released = insertInLanes(Set.of(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30));
+        PassStore.Claim page = twoWorkers.claimBatch(RELAY, lanes, 100, now, now.plus(CLAIM),
+                TopicRouting.EVENT_TYPE, Set.of());
+        assertThat(eventIds(page)).containsExactly(sent, released);
+        new LaneStore(database.dsl()).release(RELAY, List.of(1));
+
+        Settlement halfOut = Settlement.of(List.of(new PublishResult.Published(page.rows().get(0)),
+                new PublishResult.Unavailable(page.rows().get(1),
+                        new org.apache.kafka.common.errors.TimeoutException("broker stopped"))), SETTLEMENT_RULES, now);
+        twoWorkers.settle(page.id(), halfOut, now, false);
+
+        assertThat(status(database.dsl(), sent)).isEqualTo(OutboxStatus.PUBLISHED);
+        assertThat(status(database.dsl(), released)).as("passed by the cursor only into the retry set")
+                .isEqualTo(OutboxStatus.RETRYING);
+        assertThat(attempts(released)).isZero();
+    }
+
+    @Test
     void aReleasedPageAndAnOutageMoveNothingAndTheRowsAreReadAgain() {
         String event = insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
         PassStore.Claim released = claim(10);
@@ -208,6 +229,18 @@ class CursorStoreIT {
         assertThat(eventIds(deliver(10))).as("its topic exists").containsExactly(held);
         assertThat(eventIds(deliver(10))).containsExactly(behind);
         assertThat(attempts(held)).isZero();
+    }
+
+    /** Inserts version 1 of a new aggregate whose lane is one of {@code wanted}; returns its event id. */
+    private String insertInLanes(Set<Integer> wanted) {
+        while (true) {
+            String aggregate = newAggregateId();
+            short lane = database.dsl().select(io.paymentledger.db.jooq.Routines.outboxLaneOf("Payment", aggregate))
+                    .fetchSingle().value1();
+            if (wanted.contains((int) lane)) {
+                return insert(database.dsl(), aggregate, 1, "PaymentAuthorized");
+            }
+        }
     }
 
     private PassStore.Claim claim(int limit) {
