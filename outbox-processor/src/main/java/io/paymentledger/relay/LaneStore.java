@@ -133,23 +133,6 @@ final class LaneStore {
                 .execute();
     }
 
-    /**
-     * The lanes of {@code held} that {@code instance} still leases at {@code now}, read with a share lock in the
-     * caller's transaction: a takeover of one of them waits until that transaction ends, so rows claimed in it were
-     * claimed while the lane was this instance's.
-     */
-    static List<Integer> lockHeld(DSLContext tx, String instance, Map<Integer, Long> held, Instant now) {
-        if (held.isEmpty()) {
-            return List.of();
-        }
-        return tx.select(OUTBOX_LANE.LANE).from(OUTBOX_LANE)
-                .where(leases(instance, held))
-                .and(OUTBOX_LANE.LEASE_UNTIL.gt(OutboxRows.utc(now)))
-                .orderBy(OUTBOX_LANE.LANE)
-                .forShare()
-                .fetch(r -> r.value1().intValue());
-    }
-
     /** Instances with a heartbeat newer than {@code within} before {@code now}, {@code instance} counted always. */
     int liveInstances(String instance, Instant now, Duration within) {
         int others = dsl.fetchCount(OUTBOX_RELAY_INSTANCE,
