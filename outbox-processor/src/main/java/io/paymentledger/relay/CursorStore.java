@@ -269,7 +269,7 @@ final class CursorStore implements PassStore {
         }
         boolean complete = rows.size() < limit || rows.get(rows.size() - 1).id() >= cursor.high();
         long last = rows.isEmpty() ? cursor.high() : rows.get(rows.size() - 1).id();
-        LaneCursor to = cursor.readTo(cursor.upto(), last, cursor.high(), complete);
+        LaneCursor to = cursor.readTo(last, complete);
         if (complete) {
             batchSizes.remove(batchOf(cursor));
         }

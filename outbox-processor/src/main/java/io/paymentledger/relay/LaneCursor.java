@@ -31,8 +31,8 @@ record LaneCursor(String delivered, String upto, Long after, Long high) {
         return Long.parseLong(snapshot.split(":", 3)[index]);
     }
 
-    /** This cursor once the batch {@code [delivered, upto)} was read up to id {@code lastId} (of at most {@code high}). */
-    LaneCursor readTo(String batchUpto, long lastId, long batchHigh, boolean complete) {
-        return complete ? at(batchUpto) : new LaneCursor(delivered, batchUpto, lastId, batchHigh);
+    /** This cursor, in a batch, once the batch was read up to id {@code lastId}, or to its end when {@code complete}. */
+    LaneCursor readTo(long lastId, boolean complete) {
+        return complete ? at(upto) : new LaneCursor(delivered, upto, lastId, high);
     }
 }

@@ -24,8 +24,8 @@ class LaneCursorTest {
     void aPageThatCompletesItsBatchLeavesTheLaneBetweenBatches() {
         LaneCursor cursor = new LaneCursor("90:100:", "120:130:", 5L, 50L);
 
-        assertThat(cursor.readTo("120:130:", 50, 50, true)).isEqualTo(LaneCursor.at("120:130:"));
-        assertThat(cursor.readTo("120:130:", 30, 50, false)).isEqualTo(new LaneCursor("90:100:", "120:130:", 30L,
+        assertThat(cursor.readTo(50, true)).isEqualTo(LaneCursor.at("120:130:"));
+        assertThat(cursor.readTo(30, false)).isEqualTo(new LaneCursor("90:100:", "120:130:", 30L,
                 50L));
     }
 }
