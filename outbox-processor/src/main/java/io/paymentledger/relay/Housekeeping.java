@@ -4,6 +4,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -15,9 +16,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The relay's background chores on their own thread: a heartbeat (so {@code status} lists live instances), the
  * backlog snapshot behind the relay's gauges (every {@link #BACKLOG_INTERVAL}, or less often when a huge backlog makes
- * it slow, see {@link #backlogDelay}) and retention (published rows older than {@code OUTBOX_RETENTION_HOURS} are
- * deleted in batches of {@value #RETENTION_BATCH}, each its own short transaction, so no long lock is ever held; with
- * {@code OUTBOX_RETENTION_HOURS=0} every {@link #PROMPT_RETENTION_INTERVAL}, as soon as every lane's cursor passed them),
+ * it slow, see {@link #backlogDelay}) and retention (the ring of partitions rotates and retired partitions that every
+ * lane's cursor passed are truncated once they retired before {@code OUTBOX_RETENTION_HOURS}; rows published from the
+ * retry set are deleted in batches of {@value #RETENTION_BATCH}, each its own short transaction; with
+ * {@code OUTBOX_RETENTION_HOURS=0} every {@link #PROMPT_RETENTION_INTERVAL}, see {@link RetentionStore}),
  * and the missing topics: each is asked about every {@link MissingTopics#RECHECK_INTERVAL} and
  * released once it exists, their held rows are counted with the backlog, and the heartbeat reports them.
  */
@@ -154,17 +156,29 @@ final class Housekeeping {
         listener.missingTopics(missing.all());
     }
 
-    /** Deletes every published row past retention, one small batch at a time; returns how many. */
+    /**
+     * Retention: rotates the ring of partitions if due, truncates the retired partitions that every cursor passed and
+     * that retired before the cutoff, and deletes the rows published from the retry set before it, one small batch
+     * at a time. Returns how many rows it deleted one by one.
+     */
     int deleteExpired() {
-        Instant cutoff = clock.instant().minus(config.retention());
+        Instant now = clock.instant();
+        Instant cutoff = now.minus(config.retention());
+        retention.rotate(now, RetentionStore.rotationPeriod(config.retention()))
+                .ifPresent(slot -> log.info("Retention: new rows now go to partition outbox_event_r{}", slot));
+        List<Short> truncated = retention.truncatePassed(cutoff, now);
+        if (!truncated.isEmpty()) {
+            log.info("Retention: truncated partitions {} (retired before {}, every lane past them)", truncated,
+                    cutoff);
+        }
         int total = 0;
         int deleted;
         do {
-            deleted = retention.deletePublishedBefore(cutoff, RETENTION_BATCH);
+            deleted = retention.deleteRetried(cutoff, RETENTION_BATCH);
             total += deleted;
         } while (deleted == RETENTION_BATCH && !Thread.currentThread().isInterrupted());
         if (total > 0) {
-            log.info("Retention: deleted {} published rows older than {}", total, cutoff);
+            log.info("Retention: deleted {} rows published from the retry set before {}", total, cutoff);
         }
         return total;
     }

@@ -3,6 +3,7 @@ package io.paymentledger.relay;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT_STATE;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_LANE;
+import static io.paymentledger.db.jooq.Tables.OUTBOX_PARTITION;
 import static io.paymentledger.db.jooq.Tables.OUTBOX_RELAY_INSTANCE;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -40,7 +41,7 @@ final class Operations {
 
     /** The outbox at a glance. */
     record Status(long pending, Duration oldestPendingAge, long retrying, long dead, long parkedAggregates,
-                  List<Instance> liveInstances, List<Lane> lanes) {
+                  List<Instance> liveInstances, List<Lane> lanes, List<Partition> partitions) {
         /** The lanes {@code instance} leases, in order. */
         List<Integer> lanesOf(String instance) {
             return lanes.stream().filter(lane -> instance.equals(lane.owner()) && !lane.expired()).map(Lane::lane)
@@ -86,6 +87,18 @@ final class Operations {
                 String batchUpto, Long batchAfter) {
     }
 
+    /**
+     * A partition of the ring that holds the rows published by position ({@code outbox_event_r<slot>}): the current
+     * one takes new rows since {@code currentSince}; a retired one took them until {@code retiredAt} and is truncated
+     * once every lane's cursor passed it and it retired before the retention; {@code truncatedAt} is its last
+     * truncation.
+     */
+    record Partition(int slot, Instant currentSince, Instant retiredAt, Instant truncatedAt) {
+        String table() {
+            return "outbox_event_r" + slot;
+        }
+    }
+
     /** A relay instance seen recently. */
     record Instance(String instanceId, Instant startedAt, Instant heartbeatAt, String circuitState,
                     List<MissingTopic> missingTopics) {
@@ -129,7 +142,16 @@ final class Operations {
                         missingTopics(r.getInstanceId(), r.getMissingTopics())));
         return new Status(undelivered.value1() + failures.value1(),
                 oldest == null ? Duration.ZERO : Duration.between(oldest.toInstant(), now),
-                failures.value1(), failures.value3(), failures.value4(), instances, lanes(now));
+                failures.value1(), failures.value3(), failures.value4(), instances, lanes(now), partitions());
+    }
+
+    private List<Partition> partitions() {
+        return dsl.selectFrom(OUTBOX_PARTITION).orderBy(OUTBOX_PARTITION.SLOT).fetch(r -> new Partition(r.getSlot(),
+                instant(r.getCurrentSince()), instant(r.getRetiredAt()), instant(r.getTruncatedAt())));
+    }
+
+    private static Instant instant(OffsetDateTime time) {
+        return time == null ? null : time.toInstant();
     }
 
     /**

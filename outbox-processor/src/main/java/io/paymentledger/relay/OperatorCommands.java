@@ -6,6 +6,7 @@ import io.paymentledger.schemas.Json;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,6 +56,7 @@ final class OperatorCommands {
                             ranges(status.lanesOf(instance.instanceId())));
                 }
                 printLanes(out, status.lanes());
+                printPartitions(out, status.partitions());
                 printMissingTopics(out, status.missingTopics());
             }
             out.flush();
@@ -73,6 +75,30 @@ final class OperatorCommands {
                 out.printf("  lane %d  %s  epoch %d  lease ran out %s: the next balance (within a second) takes it "
                         + "over%n", lane.lane(), lane.owner(), lane.epoch(), lane.leaseUntil());
             }
+        }
+
+        private static void printPartitions(PrintWriter out, List<Operations.Partition> partitions) {
+            out.printf("partitions:         %d in the ring (rows published by position; retired ones are truncated "
+                    + "once every lane passed them and they retired before the retention)%n", partitions.size());
+            for (Operations.Partition partition : partitions) {
+                out.printf("  %s  %s%s%n", partition.table(), partition.currentSince() != null
+                        ? "current since " + partition.currentSince()
+                        : partition.retiredAt() != null ? "retired " + partition.retiredAt() : "never used",
+                        partition.truncatedAt() == null ? "" : "  last truncated " + partition.truncatedAt());
+            }
+        }
+
+        private static Map<String, Object> partition(Operations.Partition partition) {
+            Map<String, Object> map = new LinkedHashMap<>();
+            map.put("table", partition.table());
+            map.put("current_since", text(partition.currentSince()));
+            map.put("retired_at", text(partition.retiredAt()));
+            map.put("truncated_at", text(partition.truncatedAt()));
+            return map;
+        }
+
+        private static String text(Instant instant) {
+            return instant == null ? null : instant.toString();
         }
 
         /** Lanes as ranges: {@code 0-15,20}; {@code none} for no lane. */
@@ -128,6 +154,7 @@ final class OperatorCommands {
                     "started_at", i.startedAt().toString(), "heartbeat_at", i.heartbeatAt().toString(),
                     "lanes", status.lanesOf(i.instanceId()))).toList());
             map.put("lanes", status.lanes().stream().map(OperatorCommands.Status::lane).toList());
+            map.put("partitions", status.partitions().stream().map(OperatorCommands.Status::partition).toList());
             map.put("missing_topics", status.missingTopics().stream().map(t -> Map.of("topic", t.topic(),
                     "rows_held", t.rowsHeld(), "since", t.since().toString(), "instances", t.instances(),
                     "reason", t.reason())).toList());

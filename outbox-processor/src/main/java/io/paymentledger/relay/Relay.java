@@ -174,7 +174,7 @@ public final class Relay implements AutoCloseable {
         log.info("Relay {} started: {} worker(s), batch size {}, poll interval {}, claim timeout {}, dead-letter "
                 + "policy {}, published rows {}", config.instanceId(), config.workers(), config.batchSize(),
                 config.pollInterval(), config.claimTimeout(), config.deadLetterPolicy(), config.deletesPublishedRows()
-                        ? "deleted at once" : "kept " + config.retention().toHours() + " h");
+                        ? "dropped within seconds of delivery" : "kept " + config.retention().toHours() + " h");
     }
 
     /** Ends the current wait of an idle worker so new rows are claimed now. */

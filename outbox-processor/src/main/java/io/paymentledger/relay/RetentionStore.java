@@ -1,59 +1,59 @@
 package io.paymentledger.relay;
 
 import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
-import static io.paymentledger.db.jooq.Tables.OUTBOX_LANE;
-import static io.paymentledger.outbox.OutboxStatus.PENDING;
 import static io.paymentledger.outbox.OutboxStatus.PUBLISHED;
 
 import io.paymentledger.db.jooq.Routines;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 import org.jooq.DSLContext;
-import org.jooq.Field;
-import org.jooq.impl.DSL;
+import org.jooq.types.YearToSecond;
 
 /**
- * Retention: deletes published rows past {@code OUTBOX_RETENTION_HOURS}, oldest first, in small batches. A row
- * published by position (never written) is old enough when it occurred before the cutoff and its transaction ended
- * before every lane cursor's snapshot was taken, so every cursor has passed it; a row published from the retry set
- * when it was published before the cutoff.
+ * Retention without per-row deletes (V14). Rows published by position live in a ring of four partitions: the relay
+ * {@link #rotate rotates} the ring every {@link #rotationPeriod period}, and {@link #truncatePassed truncates} a
+ * retired partition as a whole once every lane's cursor has passed all its rows and it retired before the cutoff.
+ * Only rows published from the retry set (the failure path) are {@link #deleteRetried deleted row by row}.
  */
 final class RetentionStore {
+    /** The shortest rotation period, used with {@code OUTBOX_RETENTION_HOURS=0}. */
+    static final Duration MIN_ROTATION_PERIOD = Duration.ofSeconds(10);
+    /** How long a truncation waits for a transaction still using the partition before it tries again later. */
+    static final Duration LOCK_WAIT = Duration.ofMillis(200);
+
     private final DSLContext dsl;
 
     RetentionStore(DSLContext dsl) {
         this.dsl = dsl;
     }
 
-    /** Deletes up to {@code limit} rows published and past {@code cutoff}; returns how many it deleted. */
-    int deletePublishedBefore(Instant cutoff, int limit) {
-        int deleted = deletePassed(cutoff, limit);
-        return deleted + deleteRetried(cutoff, limit - deleted);
-    }
-
     /**
-     * Rows every cursor passed, read in transaction order (the {@code tx_id} index, from the oldest): at most
-     * {@code limit} of them are looked at, and those that occurred before {@code cutoff} are deleted.
+     * How long a ring slot takes new rows: half the retention (at least {@link #MIN_ROTATION_PERIOD}), so a slot
+     * retired at t can be truncated at t + retention, one period before the ring comes back to it.
      */
-    private int deletePassed(Instant cutoff, int limit) {
-        Field<Long> passed = DSL.select(DSL.min(Routines.outboxSnapshotXmin(OUTBOX_LANE.DELIVERED)))
-                .from(OUTBOX_LANE).asField();
-        var oldest = DSL.select(OUTBOX_EVENT.ID, OUTBOX_EVENT.OCCURRED_AT).from(OUTBOX_EVENT)
-                .where(OUTBOX_EVENT.TX_ID.lt(passed))
-                .and(OUTBOX_EVENT.STATUS.eq(DSL.inline(PENDING)))
-                .orderBy(OUTBOX_EVENT.TX_ID)
-                .limit(limit)
-                .asTable("oldest");
-        return dsl.deleteFrom(OUTBOX_EVENT)
-                .where(OUTBOX_EVENT.ID.in(DSL.select(oldest.field(OUTBOX_EVENT.ID)).from(oldest)
-                        .where(oldest.field(OUTBOX_EVENT.OCCURRED_AT).lt(OutboxRows.utc(cutoff)))))
-                .execute();
+    static Duration rotationPeriod(Duration retention) {
+        Duration half = retention.dividedBy(2);
+        return half.compareTo(MIN_ROTATION_PERIOD) > 0 ? half : MIN_ROTATION_PERIOD;
     }
 
-    private int deleteRetried(Instant cutoff, int limit) {
-        if (limit <= 0) {
-            return 0;
-        }
-        var old = DSL.select(OUTBOX_EVENT.ID).from(OUTBOX_EVENT)
+    /** Retires the current slot if it is due and the next one is empty; returns the new current slot if it did. */
+    Optional<Short> rotate(Instant at, Duration period) {
+        return Optional.ofNullable(Routines.outboxRotate(dsl.configuration(), OutboxRows.utc(at),
+                YearToSecond.valueOf(period)));
+    }
+
+    /** Truncates the retired slots that every cursor passed and that retired by {@code cutoff}; returns them. */
+    List<Short> truncatePassed(Instant cutoff, Instant at) {
+        return Arrays.asList(Routines.outboxTruncatePassed(dsl.configuration(), OutboxRows.utc(cutoff),
+                YearToSecond.valueOf(LOCK_WAIT), OutboxRows.utc(at)));
+    }
+
+    /** Deletes up to {@code limit} rows published from the retry set before {@code cutoff}; returns how many. */
+    int deleteRetried(Instant cutoff, int limit) {
+        var old = dsl.select(OUTBOX_EVENT.ID).from(OUTBOX_EVENT)
                 .where(OUTBOX_EVENT.STATUS.eq(PUBLISHED))
                 .and(OUTBOX_EVENT.PUBLISHED_AT.lt(OutboxRows.utc(cutoff)))
                 .orderBy(OUTBOX_EVENT.PUBLISHED_AT)

@@ -41,7 +41,7 @@ class OperationsIT {
     }
 
     @Test
-    void retentionDeletesOnlyPublishedRowsOlderThanTheRetention() throws Exception {
+    void retentionDeletesRowsPublishedFromTheRetrySetOnlyPastTheRetention() throws Exception {
         RelayConfig config = RelayTestSupport.config(database, kafka, "retention",
                 Map.of("OUTBOX_RETENTION_HOURS", "168"));
         String old = insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
@@ -51,8 +51,10 @@ class OperationsIT {
                     && OutboxStatus.PUBLISHED.equals(status(database.dsl(), recent)));
         }
         String stillPending = insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
-        database.dsl().update(OUTBOX_EVENT)
+        database.dsl().update(OUTBOX_EVENT).set(OUTBOX_EVENT.STATUS, OutboxStatus.PUBLISHED)
                 .set(OUTBOX_EVENT.PUBLISHED_AT, OutboxRows.utc(Instant.now().minus(Duration.ofHours(169))))
+                .where(OUTBOX_EVENT.EVENT_ID.eq(old)).execute();
+        database.dsl().update(OUTBOX_EVENT)
                 .set(OUTBOX_EVENT.OCCURRED_AT, OutboxRows.utc(Instant.now().minus(Duration.ofHours(170))))
                 .where(OUTBOX_EVENT.EVENT_ID.in(old, stillPending)).execute();
 

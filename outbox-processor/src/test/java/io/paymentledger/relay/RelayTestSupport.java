@@ -54,9 +54,19 @@ final class RelayTestSupport {
 
     /** Housekeeping for {@code config} over {@code database}, its gauges in {@code meters}. */
     static Housekeeping housekeeping(TestDatabase database, RelayConfig config, MeterRegistry meters) {
+        return housekeeping(database, config, meters, Clock.systemUTC());
+    }
+
+    /** Housekeeping for {@code config} over {@code database} on {@code clock}. */
+    static Housekeeping housekeeping(TestDatabase database, RelayConfig config, Clock clock) {
+        return housekeeping(database, config, new SimpleMeterRegistry(), clock);
+    }
+
+    private static Housekeeping housekeeping(TestDatabase database, RelayConfig config, MeterRegistry meters,
+                                             Clock clock) {
         RelayMetrics metrics = new RelayMetrics(meters, config.instanceId());
         return new Housekeeping(new InstanceStore(database.dsl()), new RetentionStore(database.dsl()),
-                new Operations(database.dsl()), config, Clock.systemUTC(),
+                new Operations(database.dsl()), config, clock,
                 Relay.circuitBreaker(config.circuit(), meters), metrics, new MissingTopics(), () -> { },
                 new LaneLeases(new LaneStore(database.dsl()), config.instanceId(), Clock.systemUTC(), metrics), () -> 0);
     }
