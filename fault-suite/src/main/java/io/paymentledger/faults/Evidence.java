@@ -1,7 +1,6 @@
 package io.paymentledger.faults;
 
 import static io.paymentledger.db.jooq.Tables.NOTIFICATION;
-import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT_STATE;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,7 +22,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 
-/** Collects the verifier's evidence: the committed outbox, both topics read from the beginning, the notifications. */
+/**
+ * Collects the verifier's evidence: the committed rows ({@link CommittedRecord}), both topics read from the beginning,
+ * the notifications.
+ */
 final class Evidence {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration READ_TIMEOUT = Duration.ofMinutes(3);
@@ -33,11 +35,7 @@ final class Evidence {
 
     static Verifier.Evidence collect(DSLContext dsl, String bootstrapServers, String ledgerTopic, String dlqTopic,
                                      String consumerGroup) {
-        List<Verifier.Committed> committed = dsl.select(OUTBOX_EVENT_STATE.EVENT_ID,
-                        OUTBOX_EVENT_STATE.AGGREGATE_TYPE, OUTBOX_EVENT_STATE.AGGREGATE_ID,
-                        OUTBOX_EVENT_STATE.AGGREGATE_VERSION, OUTBOX_EVENT_STATE.STATE)
-                .from(OUTBOX_EVENT_STATE)
-                .fetch(r -> new Verifier.Committed(r.value1(), r.value2(), r.value3(), r.value4(), r.value5()));
+        List<Verifier.Committed> committed = CommittedRecord.all(dsl);
         List<Verifier.Delivered> delivered = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : readAll(bootstrapServers, ledgerTopic)) {
             delivered.add(new Verifier.Delivered(record.topic(), record.partition(), record.offset(),

@@ -118,8 +118,11 @@ final class CursorStore implements PassStore {
             if (free.isEmpty()) {
                 return Claim.NONE;
             }
-            return dsl.transactionResult(tx -> claimIn(tx.dsl(), instance, free, limit, OutboxRows.utc(now),
+            // In flight only once the claim's transaction committed: a claim whose commit failed (a database cut)
+            // must leave its lanes free, or no pass of this instance would read them again.
+            Read read = dsl.transactionResult(tx -> claimIn(tx.dsl(), instance, free, limit, OutboxRows.utc(now),
                     notHeld, held));
+            return read == null ? Claim.NONE : record(read.page(), read.retries(), read.send());
         } finally {
             lock.unlock();
         }
@@ -133,11 +136,16 @@ final class CursorStore implements PassStore {
         }
     }
 
-    private Claim claimIn(DSLContext tx, String instance, Map<Integer, Long> lanes, int limit, OffsetDateTime at,
+    /** What a claim read: the page to record as in flight, the retry rows and the batch rows it sends. */
+    private record Read(Page page, List<OutboxRow> retries, List<OutboxRow> send) {
+    }
+
+    /** Reads the next page of {@code lanes} in {@code tx}; null when there is nothing to send. */
+    private Read claimIn(DSLContext tx, String instance, Map<Integer, Long> lanes, int limit, OffsetDateTime at,
                           Condition notHeld, Held held) {
         List<Lane> mine = readLanes(tx, instance, lanes, at);
         if (mine.isEmpty()) {
-            return Claim.NONE;
+            return null;
         }
         // Statement plans are chosen here, not left to statistics that lag a burst of inserts; transaction-local. A
         // parallel plan costs more to start (6 ms and more) than a page costs to read.
@@ -168,10 +176,10 @@ final class CursorStore implements PassStore {
                 continue;
             }
             rotation++;
-            return record(read.page(), retries, read.send());
+            return new Read(read.page(), retries, read.send());
         }
-        return retries.isEmpty() ? Claim.NONE
-                : record(new Page(instance, retryLanes, Map.of(), null, List.of(), List.of()), retries, List.of());
+        return retries.isEmpty() ? null
+                : new Read(new Page(instance, retryLanes, Map.of(), null, List.of(), List.of()), retries, List.of());
     }
 
     /** The lanes of {@code held} that {@code instance} still leases, with their cursors, share-locked (the fence). */

@@ -8,19 +8,27 @@ import static io.paymentledger.relay.RelayTestSupport.insert;
 import static io.paymentledger.relay.RelayTestSupport.newAggregateId;
 import static io.paymentledger.relay.RelayTestSupport.status;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.paymentledger.outbox.OutboxStatus;
 import io.paymentledger.testsupport.TestDatabase;
 import io.paymentledger.testsupport.TestInfrastructure;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
+import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -131,6 +139,23 @@ class CursorStoreIT {
     }
 
     @Test
+    void aClaimWhoseCommitFailsLeavesItsLanesFreeForTheNextPass() {
+        String event = insert(database.dsl(), newAggregateId(), 1, "PaymentAuthorized");
+        AtomicBoolean cut = new AtomicBoolean(true);
+        CursorStore flaky = new CursorStore(DSL.using(commitsFailWhile(database.dataSource(), cut),
+                SQLDialect.POSTGRES));
+
+        assertThatThrownBy(() -> flaky.claimBatch(RELAY, lanes, 10, now, now.plus(CLAIM), TopicRouting.EVENT_TYPE,
+                Set.of())).as("the database was cut as the claim committed").isInstanceOf(DataAccessException.class);
+        cut.set(false);
+
+        PassStore.Claim page = flaky.claimBatch(RELAY, lanes, 10, now, now.plus(CLAIM), TopicRouting.EVENT_TYPE,
+                Set.of());
+        assertThat(eventIds(page)).as("the next pass reads the lanes again").containsExactly(event);
+        assertThat(flaky.rowsInFlight()).isEqualTo(1);
+    }
+
+    @Test
     void aRowWhoseTransactionCommitsLateIsDeliveredInALaterBatch() throws Exception {
         try (Connection late = database.dataSource().getConnection()) {
             late.setAutoCommit(false);
@@ -229,6 +254,33 @@ class CursorStoreIT {
         assertThat(eventIds(deliver(10))).as("its topic exists").containsExactly(held);
         assertThat(eventIds(deliver(10))).containsExactly(behind);
         assertThat(attempts(held)).isZero();
+    }
+
+    /** {@code dataSource}, except that a commit fails as a cut connection's does while {@code cut} is set. */
+    private static DataSource commitsFailWhile(DataSource dataSource, AtomicBoolean cut) {
+        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                    Object result = invoke(dataSource, method, args);
+                    if (!(result instanceof Connection connection)) {
+                        return result;
+                    }
+                    return Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                            (p, m, a) -> {
+                                if (m.getName().equals("commit") && cut.get()) {
+                                    throw new SQLException("An I/O error occurred while sending to the backend.",
+                                            "08006");
+                                }
+                                return invoke(connection, m, a);
+                            });
+                });
+    }
+
+    private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 
     /** Inserts version 1 of a new aggregate whose lane is one of {@code wanted}; returns its event id. */
