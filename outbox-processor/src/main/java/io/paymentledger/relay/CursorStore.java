@@ -68,6 +68,8 @@ final class CursorStore implements PassStore {
      * its first page (a restart counts them again).
      */
     private final Map<List<String>, Long> batchSizes = new HashMap<>();
+    /** Whether each batch in progress whose ids span a rotation of the ring is dense, counted once per batch. */
+    private final Map<List<String>, Boolean> denseAcrossRotation = new HashMap<>();
     private long lastClaimId;
     private int rotation;
 
@@ -235,6 +237,7 @@ final class CursorStore implements PassStore {
                 bounds.value3() == null ? 0 : bounds.value3());
         if (batchSizes.size() >= 1_024) {
             batchSizes.clear();
+            denseAcrossRotation.clear();
         }
         batchSizes.put(batchOf(opened), bounds.value1().longValue());
         return opened;
@@ -257,7 +260,7 @@ final class CursorStore implements PassStore {
                               LaneCursor cursor, int limit, Held held) {
         long size = batchSizes.computeIfAbsent(batchOf(cursor), c -> (long) tx.fetchCount(OUTBOX_EVENT,
                 transactionsOf(cursor.delivered(), cursor.upto())));
-        boolean dense = (cursor.high() - cursor.after()) <= DENSE_SPREAD * Math.max(size, limit);
+        boolean dense = dense(tx, cursor, DENSE_SPREAD * Math.max(size, limit));
         if (dense) {
             tx.select(localSetting("enable_bitmapscan", "off"), localSetting("enable_seqscan", "off")).fetch();
         }
@@ -280,6 +283,7 @@ final class CursorStore implements PassStore {
         LaneCursor to = cursor.readTo(last, complete);
         if (complete) {
             batchSizes.remove(batchOf(cursor));
+            denseAcrossRotation.remove(batchOf(cursor));
         }
         Set<AggregateKey> blocked = blocked(tx, rows.stream().map(OutboxRow::aggregate).collect(
                 Collectors.toCollection(LinkedHashSet::new)));
@@ -296,6 +300,25 @@ final class CursorStore implements PassStore {
         Map<Integer, Long> fence = new TreeMap<>(retryLanes);
         fence.putAll(epochs);
         return new PageRead(new Page(instance, fence, epochs, to, ids(rows), List.of()), send);
+    }
+
+    /**
+     * Whether the rows after the cursor are at most {@code enough}: then the batch is read by walking ids. Within one
+     * id range of the ring their ids tell; ids jump to the next range at each rotation (V14), so across one the rows
+     * are counted, once per batch and at most {@code enough + 1} of them.
+     */
+    private boolean dense(DSLContext tx, LaneCursor cursor, long enough) {
+        if (cursor.high() - cursor.after() <= enough) {
+            return true;
+        }
+        if ((cursor.after() + 1) >> RetentionStore.ID_RANGE_BITS == cursor.high() >> RetentionStore.ID_RANGE_BITS) {
+            return false;
+        }
+        return denseAcrossRotation.computeIfAbsent(batchOf(cursor), b -> tx.fetchCount(DSL.selectOne()
+                .from(OUTBOX_EVENT)
+                .where(OUTBOX_EVENT.ID.gt(cursor.after()))
+                .and(OUTBOX_EVENT.ID.le(cursor.high()))
+                .limit(enough + 1)) <= enough);
     }
 
     /**

@@ -19,6 +19,11 @@ import org.jooq.types.YearToSecond;
  * Only rows published from the retry set (the failure path) are {@link #deleteRetried deleted row by row}.
  */
 final class RetentionStore {
+    /**
+     * Ids come in ranges of 2^this, range k going to ring slot k mod 4, and a rotation moves the id sequence to the
+     * next range (V14's partition key and {@code outbox_rotate}).
+     */
+    static final int ID_RANGE_BITS = 36;
     /** The shortest rotation period, used with {@code OUTBOX_RETENTION_HOURS=0}. */
     static final Duration MIN_ROTATION_PERIOD = Duration.ofSeconds(10);
     /** How long a truncation waits for a transaction still using the partition before it tries again later. */

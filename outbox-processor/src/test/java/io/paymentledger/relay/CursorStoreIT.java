@@ -212,6 +212,27 @@ class CursorStoreIT {
     }
 
     @Test
+    void aBatchAcrossARotationOfTheRingIsReadInIdOrderedPagesEachRowOnce() {
+        List<String> before = RelayTestSupport.insertMany(database.dsl(), RelayTestSupport.newAggregateIds(300), 1);
+        assertThat(new RetentionStore(database.dsl()).rotate(now, Duration.ZERO)).as("ids jump to the next range")
+                .contains((short) 1);
+        List<String> after = RelayTestSupport.insertMany(database.dsl(), RelayTestSupport.newAggregateIds(300), 1);
+        assertThat(idOf(after.get(0)) - idOf(before.get(before.size() - 1)))
+                .isGreaterThan(1L << (RetentionStore.ID_RANGE_BITS - 1));
+
+        List<String> read = new ArrayList<>();
+        List<String> page;
+        while (!(page = eventIds(deliver(100))).isEmpty()) {
+            assertThat(page).hasSizeLessThanOrEqualTo(100);
+            read.addAll(page);
+        }
+
+        List<String> all = new ArrayList<>(before);
+        all.addAll(after);
+        assertThat(read).as("every row once, in id order").containsExactlyElementsOf(all);
+    }
+
+    @Test
     void aFailedRowAndItsAggregatesLaterRowsWaitInTheRetrySetWhileOthersGoOn() {
         String aggregate = newAggregateId();
         String head = insert(database.dsl(), aggregate, 1, "PaymentAuthorized");

@@ -177,7 +177,7 @@ class RetentionIT {
 
     /** The ring slot of a row's id: ranges of 2^36 ids, range k in slot k mod 4. */
     private long slotOf(String eventId) {
-        return (idOf(eventId) >> 36) % 4;
+        return (idOf(eventId) >> RetentionStore.ID_RANGE_BITS) % 4;
     }
 
     private static List<String> eventIds(PassStore.Claim claim) {
