@@ -55,6 +55,8 @@ final class CursorStore implements PassStore {
     private static final int PAGES_PER_CLAIM = 8;
     /** A batch whose rows fill at least a quarter of its id range is read by walking ids; a sparser one by transaction. */
     private static final int DENSE_SPREAD = 4;
+    private static final String RUN_ID = "run_id";
+    private static final String RUN_POSITION = "run_position";
 
     private final DSLContext dsl;
     /** Lanes are split into this many sets, one per worker, each read and acknowledged on its own. */
@@ -373,26 +375,16 @@ final class CursorStore implements PassStore {
      * parked), whose topic is not held, and that no pass of this instance is sending.
      */
     private Due dueRetries(DSLContext tx, List<Integer> lanes, int limit, OffsetDateTime at, Condition notHeld) {
-        OutboxEvent earlier = OUTBOX_EVENT.as("earlier");
         Field<Short> lane = Routines.outboxLaneOf(OUTBOX_EVENT.AGGREGATE_TYPE, OUTBOX_EVENT.AGGREGATE_ID).as("lane");
         List<Field<?>> fields = new ArrayList<>(OutboxRows.FIELDS);
         fields.add(lane);
         List<OutboxRow> rows = new ArrayList<>();
         Set<Integer> rowLanes = new HashSet<>();
+        Table<?> runs = dueRuns(lanes, at, notHeld);
+        // Heads first, then the versions after them, so a long run does not keep other aggregates' heads waiting.
         tx.select(fields).from(OUTBOX_EVENT)
-                .where(OUTBOX_EVENT.STATUS.in(DSL.inline(RETRYING), DSL.inline(DEAD)))
-                .and(OUTBOX_EVENT.STATUS.eq(DSL.inline(RETRYING)))
-                .and(OUTBOX_EVENT.NEXT_ATTEMPT_AT.le(at))
-                .and(notHeld)
-                .and(inLanes(lanes))
-                .and(busyRetries.isEmpty() ? DSL.noCondition()
-                        : OUTBOX_EVENT.ID.ne(DSL.all(busyRetries.toArray(Long[]::new))))
-                .andNotExists(DSL.selectOne().from(earlier)
-                        .where(earlier.AGGREGATE_TYPE.eq(OUTBOX_EVENT.AGGREGATE_TYPE))
-                        .and(earlier.AGGREGATE_ID.eq(OUTBOX_EVENT.AGGREGATE_ID))
-                        .and(earlier.AGGREGATE_VERSION.lt(OUTBOX_EVENT.AGGREGATE_VERSION))
-                        .and(blocking(earlier)))
-                .orderBy(OUTBOX_EVENT.ID)
+                .join(runs).on(OUTBOX_EVENT.ID.eq(runs.field(RUN_ID, Long.class)))
+                .orderBy(runs.field(RUN_POSITION), OUTBOX_EVENT.ID)
                 .limit(limit)
                 .fetch()
                 .forEach(r -> {
@@ -402,7 +394,48 @@ final class CursorStore implements PassStore {
         return new Due(rows, rowLanes);
     }
 
-    /** The due heads of the retry set, and their lanes (a page that sends them is fenced by those lanes too). */
+    /**
+     * The ids of the retry set's due runs in {@code lanes}: per aggregate, its lowest version in the retry set (the
+     * head) and the versions right after it, as long as each is due and its topic is not held. An aggregate goes on only
+     * from its head, so a head that is not due, waits for its topic, is in flight or has a parked version before it
+     * holds the whole aggregate. A run goes in one page, in version order (in rounds, see {@link Rounds}), as a
+     * batch's rows do: a hot aggregate that fell into the retry set drains a page at a time, not a version at a time.
+     */
+    private Table<?> dueRuns(List<Integer> lanes, OffsetDateTime at, Condition notHeld) {
+        var versions = DSL.partitionBy(OUTBOX_EVENT.AGGREGATE_TYPE, OUTBOX_EVENT.AGGREGATE_ID)
+                .orderBy(OUTBOX_EVENT.AGGREGATE_VERSION);
+        Field<Long> head = DSL.firstValue(OUTBOX_EVENT.AGGREGATE_VERSION).over(versions).as("head");
+        // Consecutive versions from the head: version - rank is the same for each of them.
+        Field<Long> offset = OUTBOX_EVENT.AGGREGATE_VERSION.minus(DSL.rowNumber().over(versions)).as("run_offset");
+        Field<Boolean> due = DSL.boolAnd(OUTBOX_EVENT.NEXT_ATTEMPT_AT.le(at).and(notHeld))
+                .over(versions.rowsBetweenUnboundedPreceding().andCurrentRow()).as("due");
+        Field<Boolean> inFlight = (busyRetries.isEmpty() ? DSL.inline(false)
+                : DSL.boolOr(OUTBOX_EVENT.ID.eq(DSL.any(busyRetries.toArray(Long[]::new))))
+                        .over(DSL.partitionBy(OUTBOX_EVENT.AGGREGATE_TYPE, OUTBOX_EVENT.AGGREGATE_ID)))
+                .as("in_flight");
+        Table<?> retrying = DSL.select(OUTBOX_EVENT.ID, OUTBOX_EVENT.AGGREGATE_TYPE, OUTBOX_EVENT.AGGREGATE_ID,
+                        OUTBOX_EVENT.AGGREGATE_VERSION, head, offset, due, inFlight)
+                .from(OUTBOX_EVENT)
+                .where(OUTBOX_EVENT.STATUS.in(DSL.inline(RETRYING), DSL.inline(DEAD)))
+                .and(OUTBOX_EVENT.STATUS.eq(DSL.inline(RETRYING)))
+                .and(inLanes(lanes))
+                .asTable("retrying");
+        OutboxEvent earlier = OUTBOX_EVENT.as("earlier");
+        return DSL.select(retrying.field(OUTBOX_EVENT.ID).as(RUN_ID),
+                        retrying.field(OUTBOX_EVENT.AGGREGATE_VERSION).minus(retrying.field(head)).as(RUN_POSITION))
+                .from(retrying)
+                .where(retrying.field(offset).eq(retrying.field(head).minus(1)))
+                .and(retrying.field(due).isTrue())
+                .and(retrying.field(inFlight).isFalse())
+                .andNotExists(DSL.selectOne().from(earlier)
+                        .where(earlier.AGGREGATE_TYPE.eq(retrying.field(OUTBOX_EVENT.AGGREGATE_TYPE)))
+                        .and(earlier.AGGREGATE_ID.eq(retrying.field(OUTBOX_EVENT.AGGREGATE_ID)))
+                        .and(earlier.AGGREGATE_VERSION.lt(retrying.field(head)))
+                        .and(blocking(earlier)))
+                .asTable("runs");
+    }
+
+    /** The due runs of the retry set, and their lanes (a page that sends them is fenced by those lanes too). */
     private record Due(List<OutboxRow> rows, Set<Integer> lanes) {
     }
 

@@ -233,6 +233,33 @@ class CursorStoreIT {
     }
 
     @Test
+    void aHotAggregateInTheRetrySetDrainsAPageOfItsVersionsAtATimeHeadsFirst() {
+        String hot = newAggregateId();
+        String other = newAggregateId();
+        String notDue = newAggregateId();
+        List<String> hotVersions = versions(hot, 30);
+        List<String> otherVersions = versions(other, 3);
+        versions(notDue, 3);
+        database.dsl().update(OUTBOX_EVENT).set(OUTBOX_EVENT.STATUS, OutboxStatus.RETRYING)
+                .set(OUTBOX_EVENT.NEXT_ATTEMPT_AT, OutboxRows.utc(now.minusSeconds(1)))
+                .where(OUTBOX_EVENT.AGGREGATE_ID.in(hot, other, notDue)).execute();
+        database.dsl().update(OUTBOX_EVENT).set(OUTBOX_EVENT.NEXT_ATTEMPT_AT, OutboxRows.utc(now.plusSeconds(60)))
+                .where(OUTBOX_EVENT.AGGREGATE_ID.eq(notDue)).and(OUTBOX_EVENT.AGGREGATE_VERSION.eq(1L)).execute();
+
+        PassStore.Claim page = claim(100);
+
+        List<OutboxRow> rows = page.rows();
+        assertThat(rows.subList(0, 2)).as("heads first").extracting(OutboxRow::aggregateVersion)
+                .containsExactly(1L, 1L);
+        assertThat(rows.stream().filter(r -> r.aggregateId().equals(hot)).map(OutboxRow::eventId))
+                .as("the hot aggregate's whole run, in version order").containsExactlyElementsOf(hotVersions);
+        assertThat(rows.stream().filter(r -> r.aggregateId().equals(other)).map(OutboxRow::eventId))
+                .containsExactlyElementsOf(otherVersions);
+        assertThat(rows).as("an aggregate whose head is not due waits whole").noneMatch(r -> r.aggregateId()
+                .equals(notDue));
+    }
+
+    @Test
     void aFailedRowAndItsAggregatesLaterRowsWaitInTheRetrySetWhileOthersGoOn() {
         String aggregate = newAggregateId();
         String head = insert(database.dsl(), aggregate, 1, "PaymentAuthorized");
@@ -252,8 +279,8 @@ class CursorStoreIT {
         assertThat(attempts(next)).as("no attempt spent").isZero();
 
         now = now.plus(Duration.ofMinutes(1));
-        assertThat(eventIds(deliver(10))).as("the head first, alone").containsExactly(head);
-        assertThat(eventIds(deliver(10))).as("then its next version").containsExactly(next);
+        assertThat(eventIds(deliver(10))).as("the head, then its next version (in rounds, see Rounds)")
+                .containsExactly(head, next);
         assertThat(status(database.dsl(), next)).isEqualTo(OutboxStatus.PUBLISHED);
     }
 
@@ -272,9 +299,18 @@ class CursorStoreIT {
         assertThat(store.claimBatch(RELAY, lanes, 10, now, now.plus(CLAIM), TopicRouting.EVENT_TYPE,
                 Set.of("PaymentRefunded")).rows()).as("still held").isEmpty();
 
-        assertThat(eventIds(deliver(10))).as("its topic exists").containsExactly(held);
-        assertThat(eventIds(deliver(10))).containsExactly(behind);
+        assertThat(eventIds(deliver(10))).as("its topic exists: the head, then the version behind it")
+                .containsExactly(held, behind);
         assertThat(attempts(held)).isZero();
+    }
+
+    /** Inserts versions 1 to {@code count} of {@code aggregate}, each committed before the next; returns their ids. */
+    private List<String> versions(String aggregate, int count) {
+        List<String> events = new ArrayList<>();
+        for (long version = 1; version <= count; version++) {
+            events.add(insert(database.dsl(), aggregate, version, "PaymentAuthorized"));
+        }
+        return events;
     }
 
     /** {@code dataSource}, except that a commit fails as a cut connection's does while {@code cut} is set. */
