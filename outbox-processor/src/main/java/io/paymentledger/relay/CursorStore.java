@@ -156,7 +156,8 @@ final class CursorStore implements PassStore {
         tx.select(localSetting("jit", "off"), localSetting("max_parallel_workers_per_gather", "0")).fetch();
         Map<Integer, Long> all = mine.stream().collect(Collectors.toMap(Lane::lane, Lane::epoch, (a, b) -> a,
                 TreeMap::new));
-        Due due = dueRetries(tx, List.copyOf(all.keySet()), limit, at, notHeld);
+        // The retry set takes at most half a page, so new rows keep flowing while a hot aggregate drains.
+        Due due = dueRetries(tx, List.copyOf(all.keySet()), Math.max(1, limit / 2), at, notHeld);
         List<OutboxRow> retries = due.rows();
         Map<Integer, Long> retryLanes = new TreeMap<>(all);
         retryLanes.keySet().retainAll(due.lanes());

@@ -260,6 +260,21 @@ class CursorStoreIT {
     }
 
     @Test
+    void whileAHotAggregateDrainsFromTheRetrySetNewRowsKeepFlowing() {
+        String hot = newAggregateId();
+        List<String> hotVersions = versions(hot, 30);
+        database.dsl().update(OUTBOX_EVENT).set(OUTBOX_EVENT.STATUS, OutboxStatus.RETRYING)
+                .set(OUTBOX_EVENT.NEXT_ATTEMPT_AT, OutboxRows.utc(now.minusSeconds(1)))
+                .where(OUTBOX_EVENT.AGGREGATE_ID.eq(hot)).execute();
+        List<String> fresh = RelayTestSupport.insertMany(database.dsl(), RelayTestSupport.newAggregateIds(5), 1);
+
+        PassStore.Claim page = claim(20);
+
+        assertThat(eventIds(page)).as("half a page of the run, then the new rows")
+                .containsExactlyElementsOf(concat(hotVersions.subList(0, 10), fresh));
+    }
+
+    @Test
     void aFailedRowAndItsAggregatesLaterRowsWaitInTheRetrySetWhileOthersGoOn() {
         String aggregate = newAggregateId();
         String head = insert(database.dsl(), aggregate, 1, "PaymentAuthorized");
@@ -302,6 +317,12 @@ class CursorStoreIT {
         assertThat(eventIds(deliver(10))).as("its topic exists: the head, then the version behind it")
                 .containsExactly(held, behind);
         assertThat(attempts(held)).isZero();
+    }
+
+    private static List<String> concat(List<String> first, List<String> second) {
+        List<String> both = new ArrayList<>(first);
+        both.addAll(second);
+        return both;
     }
 
     /** Inserts versions 1 to {@code count} of {@code aggregate}, each committed before the next; returns their ids. */
