@@ -7,6 +7,8 @@ CREATE TABLE fault_committed (
     aggregate_id         text        NOT NULL,
     aggregate_version    bigint      NOT NULL
 );
+-- The hot writers re-read an aggregate's highest version here after a failed write (the outbox no longer has it).
+CREATE INDEX fault_committed_by_aggregate ON fault_committed (aggregate_type, aggregate_id, aggregate_version);
 
 CREATE FUNCTION fault_record_committed() RETURNS trigger
     LANGUAGE plpgsql AS

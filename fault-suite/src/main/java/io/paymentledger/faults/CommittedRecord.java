@@ -56,6 +56,14 @@ final class CommittedRecord {
                 .fetch(r -> new Verifier.Committed(r.value1(), r.value2(), r.value3(), r.value4(), r.value5()));
     }
 
+    /** The highest version of the aggregate ever committed, 0 for none. */
+    static long highestVersion(DSLContext dsl, String aggregateType, String aggregateId) {
+        Long highest = dsl.select(DSL.max(AGGREGATE_VERSION)).from(COMMITTED)
+                .where(AGGREGATE_TYPE.eq(aggregateType), AGGREGATE_ID.eq(aggregateId))
+                .fetchOne(0, Long.class);
+        return highest == null ? 0 : highest;
+    }
+
     static int count(DSLContext dsl) {
         return dsl.fetchCount(COMMITTED);
     }

@@ -1,7 +1,5 @@
 package io.paymentledger.faults;
 
-import static io.paymentledger.db.jooq.Tables.OUTBOX_EVENT;
-
 import com.github.f4b6a3.ulid.UlidCreator;
 import io.paymentledger.outbox.OutboxEvent;
 import io.paymentledger.outbox.OutboxWriter;
@@ -13,7 +11,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jooq.DSLContext;
-import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,10 +82,9 @@ final class HotWriter {
 
     private void appendNext(Aggregate aggregate) {
         if (aggregate.version < 0) {
-            Long highest = dsl.select(DSL.max(OUTBOX_EVENT.AGGREGATE_VERSION)).from(OUTBOX_EVENT)
-                    .where(OUTBOX_EVENT.AGGREGATE_TYPE.eq("Payment"), OUTBOX_EVENT.AGGREGATE_ID.eq(aggregate.id))
-                    .fetchOne(0, Long.class);
-            aggregate.version = highest == null ? 0 : highest;
+            // Not from outbox_event: the relays truncate delivered rows (OUTBOX_RETENTION_HOURS=0), so its highest
+            // version may be long gone. A writer keeps its version with its aggregate, as the ledger does.
+            aggregate.version = CommittedRecord.highestVersion(dsl, "Payment", aggregate.id);
         }
         long next = aggregate.version + 1;
         WRITER.append(dsl, OutboxEvent.of("Payment", aggregate.id, next, "PaymentAuthorized",
