@@ -37,7 +37,8 @@ import org.jooq.impl.SQLDataType;
  * reads the next page of its lanes' batch and acknowledges it with one {@code UPDATE} of their cursors, fenced by
  * their epochs. Published rows are never written. Only failures write rows: a failed row, a row held behind an earlier
  * failure of its aggregate, or a row waiting for its topic moves to the retry set ({@code status = 'retrying'}), and
- * each pass also sends the due heads of the retry set (per aggregate, its lowest version there).
+ * each pass also sends the due runs of the retry set (per aggregate, its lowest version there and the ones after it),
+ * in at most half its page.
  *
  * <p>A batch is the lanes' rows whose transaction committed after the cursor's snapshot and by a newer one, as PgQ
  * reads a batch ({@code pgq.batch_event_sql}): exact under any commit order, and a long transaction loses nothing,
@@ -372,8 +373,8 @@ final class CursorStore implements PassStore {
     }
 
     /**
-     * The due heads of the retry set in {@code lanes}: rows in it whose aggregate has no earlier version there (nor
-     * parked), whose topic is not held, and that no pass of this instance is sending.
+     * Up to {@code limit} rows of the retry set's due runs in {@code lanes} ({@link #dueRuns}), every aggregate's head
+     * first, then the versions after them.
      */
     private Due dueRetries(DSLContext tx, List<Integer> lanes, int limit, OffsetDateTime at, Condition notHeld) {
         Field<Short> lane = Routines.outboxLaneOf(OUTBOX_EVENT.AGGREGATE_TYPE, OUTBOX_EVENT.AGGREGATE_ID).as("lane");
@@ -396,15 +397,15 @@ final class CursorStore implements PassStore {
     }
 
     /**
-     * The ids of the retry set's due runs in {@code lanes}: per aggregate, its lowest version in the retry set (the
-     * head) and the versions right after it, as long as each is due and its topic is not held. An aggregate goes on only
-     * from its head, so a head that is not due, waits for its topic, is in flight or has a parked version before it
-     * holds the whole aggregate. A run goes in one page, in version order (in rounds, see {@link Rounds}), as a
-     * batch's rows do: a hot aggregate that fell into the retry set drains a page at a time, not a version at a time.
+     * The retry set's due runs in {@code lanes}, as ({@value #RUN_ID}, {@value #RUN_POSITION}: the version's distance
+     * from its head): per aggregate, its lowest version in the retry set (the head) and the versions right after it,
+     * as long as each is due and its topic is not held. An aggregate goes on only from its head, so a head that is not
+     * due, waits for its topic, is in flight or has a parked version before it holds the whole aggregate. A run goes in one page, in version order (in rounds, see {@link Rounds}), as a
+     * batch's rows do: a hot aggregate that fell into the retry set drains pages, not a version at a time.
      */
     private Table<?> dueRuns(List<Integer> lanes, OffsetDateTime at, Condition notHeld) {
-        var versions = DSL.partitionBy(OUTBOX_EVENT.AGGREGATE_TYPE, OUTBOX_EVENT.AGGREGATE_ID)
-                .orderBy(OUTBOX_EVENT.AGGREGATE_VERSION);
+        var aggregate = DSL.partitionBy(OUTBOX_EVENT.AGGREGATE_TYPE, OUTBOX_EVENT.AGGREGATE_ID);
+        var versions = aggregate.orderBy(OUTBOX_EVENT.AGGREGATE_VERSION);
         Field<Long> head = DSL.firstValue(OUTBOX_EVENT.AGGREGATE_VERSION).over(versions).as("head");
         // Consecutive versions from the head: version - rank is the same for each of them.
         Field<Long> offset = OUTBOX_EVENT.AGGREGATE_VERSION.minus(DSL.rowNumber().over(versions)).as("run_offset");
@@ -412,7 +413,7 @@ final class CursorStore implements PassStore {
                 .over(versions.rowsBetweenUnboundedPreceding().andCurrentRow()).as("due");
         Field<Boolean> inFlight = (busyRetries.isEmpty() ? DSL.inline(false)
                 : DSL.boolOr(OUTBOX_EVENT.ID.eq(DSL.any(busyRetries.toArray(Long[]::new))))
-                        .over(DSL.partitionBy(OUTBOX_EVENT.AGGREGATE_TYPE, OUTBOX_EVENT.AGGREGATE_ID)))
+                        .over(aggregate))
                 .as("in_flight");
         Table<?> retrying = DSL.select(OUTBOX_EVENT.ID, OUTBOX_EVENT.AGGREGATE_TYPE, OUTBOX_EVENT.AGGREGATE_ID,
                         OUTBOX_EVENT.AGGREGATE_VERSION, head, offset, due, inFlight)
