@@ -55,7 +55,7 @@ final class FaultSchedule {
 
     /**
      * Runs faults until the phase is over and at least the settings' minimum were injected; the simulator is
-     * restarted whenever a fault ended it.
+     * restarted whenever a fault ended it, and the consumer whenever it exited on its own.
      */
     void run() throws InterruptedException {
         long end = System.nanoTime() + settings.faultPhase().toNanos();
@@ -68,6 +68,7 @@ final class FaultSchedule {
             done.merge(fault, 1, Integer::sum);
             injected++;
             fleet.ensureWriter();
+            fleet.ensureConsumer();
         }
     }
 

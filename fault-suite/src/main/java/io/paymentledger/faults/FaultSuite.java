@@ -85,7 +85,7 @@ final class FaultSuite {
         fleet.stopWriter();
         out.println("Fault phase over; waiting for the relays and the consumer to drain");
         List<String> problems = new ArrayList<>(schedule.problems());
-        if (!drained(database.dsl())) {
+        if (!drained(database.dsl(), fleet)) {
             problems.add("not drained within " + drainTimeout().toMinutes() + " min: " + counts(database.dsl()));
         }
         Verifier.Evidence evidence = Evidence.collect(database.dsl(), kafka.bootstrapServers(), kafka.topic("payment"),
@@ -132,10 +132,11 @@ final class FaultSuite {
     }
 
     /** Waits until no row is pending and the consumer has a notification for every committed row not dead. */
-    private boolean drained(DSLContext dsl) throws InterruptedException {
+    private boolean drained(DSLContext dsl, Fleet fleet) throws InterruptedException {
         long deadline = System.nanoTime() + drainTimeout().toNanos();
         long nextReport = 0;
         while (System.nanoTime() < deadline) {
+            fleet.ensureConsumer();
             Map<String, Integer> counts = counts(dsl);
             if (counts.get("pending") == 0 && counts.get("notified") >= counts.get("committed") - counts.get("dead")) {
                 return true;

@@ -68,6 +68,17 @@ final class Fleet implements AutoCloseable {
         consumer = start("sample-consumer", "consumer", Map.of(), "run");
     }
 
+    /**
+     * Starts the consumer again if it exited on its own, as its container's restart policy would: it exits when Kafka
+     * cannot describe its topics for 30 s as it starts (a broker stopped during its start).
+     */
+    void ensureConsumer() {
+        if (consumer != null && !consumer.isAlive()) {
+            log.info("The consumer exited on its own (log {}); starting it again", consumer.logFile());
+            restartConsumer();
+        }
+    }
+
     /** Starts the ledger simulator again if it ended (it stops at its first failure, e.g. a cut database). */
     void ensureWriter() {
         if (writer == null || !writer.isAlive()) {
